@@ -2,7 +2,7 @@ namespace Omemo.Crypto;
 
 /// <summary>
 /// The curve operations the protocol needs, so that the managed implementation (the default,
-/// <c>ManagedCurveBackend</c>) and optional native ones (Omemo.Native bindings) are interchangeable
+/// <see cref="ManagedCurveBackend"/>) and optional native ones (Omemo.Native bindings) are interchangeable
 /// and can be cross-checked. All keys are raw 32-byte encodings; signatures are 64 bytes.
 /// </summary>
 public interface ICurveBackend
@@ -25,7 +25,7 @@ public interface ICurveBackend
     /// <summary>Signs <paramref name="message"/> with the Ed25519 key given by its 32-byte seed (RFC 8032, deterministic).</summary>
     void Ed25519Sign(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> message, Span<byte> signature);
 
-    /// <summary>Verifies an Ed25519 signature under the strict policy documented on <c>Ed25519</c>.</summary>
+    /// <summary>Verifies an Ed25519 signature under the strict policy documented on <see cref="Ed25519"/>.</summary>
     bool Ed25519Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature);
 
     /// <summary>Maps an Ed25519 public key to its Curve25519 form u = (1 + y) / (1 - y); false for invalid or small-order keys.</summary>

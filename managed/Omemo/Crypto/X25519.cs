@@ -32,13 +32,26 @@ public static class X25519
         privateKey[31] |= 64;
     }
 
-    /// <summary>Computes the public key X25519(privateKey, 9).</summary>
+    /// <summary>
+    /// Computes the public key X25519(privateKey, 9). Same result as the ladder on u = 9, computed faster on
+    /// the birationally equivalent Edwards curve: the constant-time fixed-base multiple [k]B of the Ed25519
+    /// base point (whose u is 9) for the clamped k, mapped back with u = (Z + Y) / (Z - Y).
+    /// </summary>
     public static void DerivePublicKey(ReadOnlySpan<byte> privateKey, Span<byte> publicKey)
     {
-        Span<byte> basePoint = stackalloc byte[KeySize];
-        basePoint.Clear();
-        basePoint[0] = 9;
-        ScalarMult(privateKey, basePoint, publicKey);
+        CheckLength(privateKey.Length, nameof(privateKey));
+        CheckLength(publicKey.Length, nameof(publicKey));
+        Span<byte> k = stackalloc byte[KeySize];
+        privateKey[..KeySize].CopyTo(k);
+        Clamp(k);
+        EdwardsBasepointTable.Multiply(out EdwardsPoint p, k);
+        CryptographicOperations.ZeroMemory(k);
+        // A clamped k is a non-zero multiple of 8 below 8L, so [k]B is never the identity and Z - Y != 0.
+        FieldElement.Add(out FieldElement num, p.Z, p.Y);
+        FieldElement.Sub(out FieldElement den, p.Z, p.Y);
+        FieldElement.Invert(out FieldElement denInv, den);
+        FieldElement.Mul(out FieldElement u, num, denInv);
+        FieldElement.ToBytes(publicKey, u);
     }
 
     /// <summary>

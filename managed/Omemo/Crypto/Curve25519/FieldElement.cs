@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace Omemo.Crypto.Curve25519;
 
 /// <summary>
 /// An element of GF(2^255 - 19) in radix 2^51: five 64-bit limbs, value = sum(l_i * 2^(51 i)).
-/// Invariant ("loosely reduced"): every operation accepts and returns limbs below 2^52, so products
-/// fit in 128 bits with room for the 19x folding. Nothing here branches on or indexes by limb values;
-/// conditional operations use masks.
+/// Invariant ("loosely reduced"): every operation accepts limbs below 2^52 and returns limbs below
+/// 2^51 + 2^15, so products (with the 2x and 19x folding) stay below 2^110 and subtraction via 2p never
+/// goes negative. Nothing here branches on or indexes by limb values; conditional operations use masks.
 /// Hand-written because the BCL has no Curve25519 field arithmetic (and the curve code must be
 /// constant time and allocation-free).
 /// </summary>
@@ -75,61 +77,113 @@ internal struct FieldElement
         t.L0 += 19 * (t.L4 >> 51); t.L4 &= Mask51;
     }
 
+    // One carry step applied to all limbs at once (no serial dependency): for inputs below 2^60 the
+    // result has L1..L4 below 2^51 + 2^9 and L0 below 2^51 + 19 * 2^9 < 2^51 + 2^15.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Add(out FieldElement r, in FieldElement a, in FieldElement b)
+    private static void CarryParallel(out FieldElement r, ulong t0, ulong t1, ulong t2, ulong t3, ulong t4)
     {
-        r.L0 = a.L0 + b.L0;
-        r.L1 = a.L1 + b.L1;
-        r.L2 = a.L2 + b.L2;
-        r.L3 = a.L3 + b.L3;
-        r.L4 = a.L4 + b.L4;
-        Carry(ref r);
+        r.L0 = (t0 & Mask51) + 19 * (t4 >> 51);
+        r.L1 = (t1 & Mask51) + (t0 >> 51);
+        r.L2 = (t2 & Mask51) + (t1 >> 51);
+        r.L3 = (t3 & Mask51) + (t2 >> 51);
+        r.L4 = (t4 & Mask51) + (t3 >> 51);
     }
 
-    // 2p in radix 2^51, so that a - b + 2p stays non-negative for loosely reduced b.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Add(out FieldElement r, in FieldElement a, in FieldElement b)
+        => CarryParallel(out r, a.L0 + b.L0, a.L1 + b.L1, a.L2 + b.L2, a.L3 + b.L3, a.L4 + b.L4);
+
+    // 2p in radix 2^51, so that a - b + 2p stays non-negative: b's limbs (below 2^51 + 2^15 as every operation
+    // here returns them) never exceed these.
     private const ulong TwoP0 = 0xFFFFFFFFFFFDA; // 2 * (2^51 - 19)
     private const ulong TwoP1234 = 0xFFFFFFFFFFFFE; // 2 * (2^51 - 1)
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Sub(out FieldElement r, in FieldElement a, in FieldElement b)
-    {
-        r.L0 = a.L0 + TwoP0 - b.L0;
-        r.L1 = a.L1 + TwoP1234 - b.L1;
-        r.L2 = a.L2 + TwoP1234 - b.L2;
-        r.L3 = a.L3 + TwoP1234 - b.L3;
-        r.L4 = a.L4 + TwoP1234 - b.L4;
-        Carry(ref r);
-    }
+        => CarryParallel(out r, a.L0 + TwoP0 - b.L0, a.L1 + TwoP1234 - b.L1, a.L2 + TwoP1234 - b.L2,
+            a.L3 + TwoP1234 - b.L3, a.L4 + TwoP1234 - b.L4);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Negate(out FieldElement r, in FieldElement a) => Sub(out r, Zero, a);
 
+    // Multiplication. Limb products are up to 2^110 (limbs below 2^52, times 2 or 19 for the folded terms),
+    // so they are split rather than summed in 128 bits: one factor is pre-shifted by 12 bits (it stays
+    // below 2^64), which makes the high 64 bits of the 128-bit product equal to p >> 52 and the low 64 bits
+    // equal to (p mod 2^52) << 12. Column i then holds l_i = sum (p mod 2^52) (below 2^55) at weight 2^(51 i)
+    // and h_i = sum (p >> 52) (below 2^58.5) at weight 2^52 * 2^(51 i) = 2 * 2^(51 (i + 1)); h_4 wraps to
+    // column 0 as 2 * 19 = 38. Everything fits in 64-bit registers with no carry tracking, and one parallel
+    // carry step ends below 2^51 + 2^15. The high half comes from MULX / UMULH (Math.BigMul's out parameter
+    // makes the JIT spill every product), the low half from a plain 64-bit multiply.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MulHigh(ulong a, ulong b)
+    {
+        if (Bmi2.X64.IsSupported) return Bmi2.X64.MultiplyNoFlags(a, b);
+        if (ArmBase.Arm64.IsSupported) return ArmBase.Arm64.MultiplyHigh(a, b);
+        return Math.BigMul(a, b, out _);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Combine(out FieldElement r, ulong h0, ulong l0, ulong h1, ulong l1, ulong h2, ulong l2,
+        ulong h3, ulong l3, ulong h4, ulong l4)
+        => CarryParallel(out r, l0 + 38 * h4, l1 + 2 * h0, l2 + 2 * h1, l3 + 2 * h2, l4 + 2 * h3); // each < 2^60
+
     internal static void Mul(out FieldElement r, in FieldElement a, in FieldElement b)
     {
-        ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3, a4 = a.L4;
+        ulong a0 = a.L0 << 12, a1 = a.L1 << 12, a2 = a.L2 << 12, a3 = a.L3 << 12, a4 = a.L4 << 12;
         ulong b0 = b.L0, b1 = b.L1, b2 = b.L2, b3 = b.L3, b4 = b.L4;
         ulong b1_19 = b1 * 19, b2_19 = b2 * 19, b3_19 = b3 * 19, b4_19 = b4 * 19;
 
-        UInt128 t0 = Math.BigMul(a0, b0) + Math.BigMul(a1, b4_19) + Math.BigMul(a2, b3_19) + Math.BigMul(a3, b2_19) + Math.BigMul(a4, b1_19);
-        UInt128 t1 = Math.BigMul(a0, b1) + Math.BigMul(a1, b0) + Math.BigMul(a2, b4_19) + Math.BigMul(a3, b3_19) + Math.BigMul(a4, b2_19);
-        UInt128 t2 = Math.BigMul(a0, b2) + Math.BigMul(a1, b1) + Math.BigMul(a2, b0) + Math.BigMul(a3, b4_19) + Math.BigMul(a4, b3_19);
-        UInt128 t3 = Math.BigMul(a0, b3) + Math.BigMul(a1, b2) + Math.BigMul(a2, b1) + Math.BigMul(a3, b0) + Math.BigMul(a4, b4_19);
-        UInt128 t4 = Math.BigMul(a0, b4) + Math.BigMul(a1, b3) + Math.BigMul(a2, b2) + Math.BigMul(a3, b1) + Math.BigMul(a4, b0);
-        Reduce(out r, t0, t1, t2, t3, t4);
+        ulong h0 = MulHigh(a0, b0), l0 = (a0 * b0) >> 12;
+        h0 += MulHigh(a1, b4_19); l0 += (a1 * b4_19) >> 12;
+        h0 += MulHigh(a2, b3_19); l0 += (a2 * b3_19) >> 12;
+        h0 += MulHigh(a3, b2_19); l0 += (a3 * b2_19) >> 12;
+        h0 += MulHigh(a4, b1_19); l0 += (a4 * b1_19) >> 12;
+        ulong h1 = MulHigh(a0, b1), l1 = (a0 * b1) >> 12;
+        h1 += MulHigh(a1, b0); l1 += (a1 * b0) >> 12;
+        h1 += MulHigh(a2, b4_19); l1 += (a2 * b4_19) >> 12;
+        h1 += MulHigh(a3, b3_19); l1 += (a3 * b3_19) >> 12;
+        h1 += MulHigh(a4, b2_19); l1 += (a4 * b2_19) >> 12;
+        ulong h2 = MulHigh(a0, b2), l2 = (a0 * b2) >> 12;
+        h2 += MulHigh(a1, b1); l2 += (a1 * b1) >> 12;
+        h2 += MulHigh(a2, b0); l2 += (a2 * b0) >> 12;
+        h2 += MulHigh(a3, b4_19); l2 += (a3 * b4_19) >> 12;
+        h2 += MulHigh(a4, b3_19); l2 += (a4 * b3_19) >> 12;
+        ulong h3 = MulHigh(a0, b3), l3 = (a0 * b3) >> 12;
+        h3 += MulHigh(a1, b2); l3 += (a1 * b2) >> 12;
+        h3 += MulHigh(a2, b1); l3 += (a2 * b1) >> 12;
+        h3 += MulHigh(a3, b0); l3 += (a3 * b0) >> 12;
+        h3 += MulHigh(a4, b4_19); l3 += (a4 * b4_19) >> 12;
+        ulong h4 = MulHigh(a0, b4), l4 = (a0 * b4) >> 12;
+        h4 += MulHigh(a1, b3); l4 += (a1 * b3) >> 12;
+        h4 += MulHigh(a2, b2); l4 += (a2 * b2) >> 12;
+        h4 += MulHigh(a3, b1); l4 += (a3 * b1) >> 12;
+        h4 += MulHigh(a4, b0); l4 += (a4 * b0) >> 12;
+        Combine(out r, h0, l0, h1, l1, h2, l2, h3, l3, h4, l4);
     }
 
     internal static void Square(out FieldElement r, in FieldElement a)
     {
         ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3, a4 = a.L4;
-        ulong d0 = a0 * 2, d1 = a1 * 2, d2 = a2 * 2;
-        ulong a3_19 = a3 * 19, a4_19 = a4 * 19;
+        ulong s0 = a0 << 12, s1 = a1 << 12, s2 = a2 << 12, s3 = a3 << 12, s4 = a4 << 12;
+        ulong d1 = a1 * 2, d2 = a2 * 2, d3 = a3 * 2, d4 = a4 * 2;
+        ulong a3_19 = a3 * 19, a4_19 = a4 * 19, a3_38 = a3 * 38, a4_38 = a4 * 38;
 
-        UInt128 t0 = Math.BigMul(a0, a0) + Math.BigMul(d1, a4_19) + Math.BigMul(d2, a3_19);
-        UInt128 t1 = Math.BigMul(d0, a1) + Math.BigMul(d2, a4_19) + Math.BigMul(a3, a3_19);
-        UInt128 t2 = Math.BigMul(d0, a2) + Math.BigMul(a1, a1) + Math.BigMul(a3 * 2, a4_19);
-        UInt128 t3 = Math.BigMul(d0, a3) + Math.BigMul(d1, a2) + Math.BigMul(a4, a4_19);
-        UInt128 t4 = Math.BigMul(d0, a4) + Math.BigMul(d1, a3) + Math.BigMul(a2, a2);
-        Reduce(out r, t0, t1, t2, t3, t4);
+        ulong h0 = MulHigh(s0, a0), l0 = (s0 * a0) >> 12;
+        h0 += MulHigh(s1, a4_38); l0 += (s1 * a4_38) >> 12;
+        h0 += MulHigh(s2, a3_38); l0 += (s2 * a3_38) >> 12;
+        ulong h1 = MulHigh(s0, d1), l1 = (s0 * d1) >> 12;
+        h1 += MulHigh(s2, a4_38); l1 += (s2 * a4_38) >> 12;
+        h1 += MulHigh(s3, a3_19); l1 += (s3 * a3_19) >> 12;
+        ulong h2 = MulHigh(s0, d2), l2 = (s0 * d2) >> 12;
+        h2 += MulHigh(s1, a1); l2 += (s1 * a1) >> 12;
+        h2 += MulHigh(s3, a4_38); l2 += (s3 * a4_38) >> 12;
+        ulong h3 = MulHigh(s0, d3), l3 = (s0 * d3) >> 12;
+        h3 += MulHigh(s1, d2); l3 += (s1 * d2) >> 12;
+        h3 += MulHigh(s4, a4_19); l3 += (s4 * a4_19) >> 12;
+        ulong h4 = MulHigh(s0, d4), l4 = (s0 * d4) >> 12;
+        h4 += MulHigh(s1, d3); l4 += (s1 * d3) >> 12;
+        h4 += MulHigh(s2, a2); l4 += (s2 * a2) >> 12;
+        Combine(out r, h0, l0, h1, l1, h2, l2, h3, l3, h4, l4);
     }
 
     /// <summary>r = a^(2^n): n successive squarings.</summary>
@@ -139,25 +193,17 @@ internal struct FieldElement
         for (int i = 1; i < n; i++) Square(out r, r);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Reduce(out FieldElement r, UInt128 t0, UInt128 t1, UInt128 t2, UInt128 t3, UInt128 t4)
-    {
-        t1 += (ulong)(t0 >> 51); ulong r0 = (ulong)t0 & Mask51;
-        t2 += (ulong)(t1 >> 51); ulong r1 = (ulong)t1 & Mask51;
-        t3 += (ulong)(t2 >> 51); ulong r2 = (ulong)t2 & Mask51;
-        t4 += (ulong)(t3 >> 51); ulong r3 = (ulong)t3 & Mask51;
-        ulong c = (ulong)(t4 >> 51); ulong r4 = (ulong)t4 & Mask51;
-        r0 += c * 19;
-        r1 += r0 >> 51; r0 &= Mask51;
-        r.L0 = r0; r.L1 = r1; r.L2 = r2; r.L3 = r3; r.L4 = r4;
-    }
-
-    /// <summary>r = a * n for a small constant n &lt; 2^13 (e.g. 121665).</summary>
+    /// <summary>r = a * n for a small constant n &lt; 2^17 (e.g. 121665).</summary>
     internal static void MulSmall(out FieldElement r, in FieldElement a, uint n)
     {
-        UInt128 t0 = Math.BigMul(a.L0, n), t1 = Math.BigMul(a.L1, n), t2 = Math.BigMul(a.L2, n),
-                t3 = Math.BigMul(a.L3, n), t4 = Math.BigMul(a.L4, n);
-        Reduce(out r, t0, t1, t2, t3, t4);
+        // Same split as Mul: p >> 52 is below 2^17 here.
+        ulong a0 = a.L0 << 12, a1 = a.L1 << 12, a2 = a.L2 << 12, a3 = a.L3 << 12, a4 = a.L4 << 12;
+        CarryParallel(out r,
+            ((a0 * n) >> 12) + 38 * MulHigh(a4, n),
+            ((a1 * n) >> 12) + 2 * MulHigh(a0, n),
+            ((a2 * n) >> 12) + 2 * MulHigh(a1, n),
+            ((a3 * n) >> 12) + 2 * MulHigh(a2, n),
+            ((a4 * n) >> 12) + 2 * MulHigh(a3, n));
     }
 
     /// <summary>Swaps a and b when swap == 1, leaves them when swap == 0, without branching.</summary>

@@ -1,0 +1,429 @@
+using CsCheck;
+using Omemo.Crypto;
+using Omemo.Native;
+using Xunit.Abstractions;
+using static Omemo.InteropTests.Crypto.CurveTestData;
+
+namespace Omemo.InteropTests.Crypto;
+
+/// <summary>
+/// The managed backend (the engine's default) against libsodium and libxeddsa through the common
+/// <see cref="ICurveBackend"/> interface: byte-equal results wherever they are deterministic, the same
+/// accept/reject verdicts everywhere else.
+/// </summary>
+public sealed class ManagedVsNativeTests(ITestOutputHelper output)
+{
+    private readonly ManagedCurveBackend managed = new();
+
+    private bool Ready([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SodiumCurveBackend? sodium,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out XEdDsaCurveBackend? xeddsa)
+    {
+        sodium = null;
+        xeddsa = null;
+        if (!NativeRequirement.SodiumAndXEdDsa(output)) return false;
+        sodium = new SodiumCurveBackend();
+        xeddsa = new XEdDsaCurveBackend();
+        return true;
+    }
+
+    [Fact]
+    public void Managed_backend_is_selectable_by_name()
+    {
+        ICurveBackend backend = NativeBackends.Create("managed");
+        Assert.IsType<ManagedCurveBackend>(backend);
+        Assert.Equal("managed", backend.Name);
+        Assert.True(NativeBackends.IsAvailable("Managed"));
+    }
+
+    [Fact]
+    public void X25519_public_keys_are_equal_across_all_three()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        Key.Sample(k =>
+        {
+            byte[] m = new byte[32], s = new byte[32], x = new byte[32];
+            managed.X25519DerivePublicKey(k, m);
+            sodium.X25519DerivePublicKey(k, s);
+            xeddsa.X25519DerivePublicKey(k, x);
+            Assert.Equal(s, m);
+            Assert.Equal(x, m);
+        }, iter: Iterations, writeLine: output.WriteLine);
+    }
+
+    [Fact]
+    public void X25519_agreement_is_equal_across_all_three_on_random_points()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        // Fully random u: top bit set half the time, non-canonical values possible, about half on the twist.
+        Gen.Select(Key, Key).Sample((k, u) =>
+        {
+            byte[] m = new byte[32], s = new byte[32], x = new byte[32];
+            bool okM = managed.TryX25519Agree(k, u, m);
+            Assert.Equal(okM, sodium.TryX25519Agree(k, u, s));
+            Assert.Equal(okM, xeddsa.TryX25519Agree(k, u, x));
+            Assert.Equal(s, m);
+            Assert.Equal(x, m);
+        }, iter: Iterations, writeLine: output.WriteLine);
+    }
+
+    [Fact]
+    public void X25519_agreement_with_real_keys_is_equal_across_all_three()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        Gen.Select(Key, Key).Sample((k1, k2) =>
+        {
+            byte[] pub2 = new byte[32], m = new byte[32], s = new byte[32], x = new byte[32], back = new byte[32], pub1 = new byte[32];
+            managed.X25519DerivePublicKey(k2, pub2);
+            Assert.True(managed.TryX25519Agree(k1, pub2, m));
+            Assert.True(sodium.TryX25519Agree(k1, pub2, s));
+            Assert.True(xeddsa.TryX25519Agree(k1, pub2, x));
+            Assert.Equal(s, m);
+            Assert.Equal(x, m);
+            sodium.X25519DerivePublicKey(k1, pub1);
+            Assert.True(managed.TryX25519Agree(k2, pub1, back));
+            Assert.Equal(m, back);
+        }, iter: Iterations, writeLine: output.WriteLine);
+    }
+
+    [Fact]
+    public void X25519_small_order_points_are_rejected_by_all_three()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        byte[] k = new byte[32];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(k);
+        foreach (byte[] u in SmallOrderPoints())
+        {
+            foreach (ICurveBackend backend in new ICurveBackend[] { managed, sodium, xeddsa })
+            {
+                byte[] shared = Enumerable.Repeat((byte)0x55, 32).ToArray();
+                Assert.False(backend.TryX25519Agree(k, u, shared), $"{backend.Name} accepted small-order u={Hex(u)}");
+                Assert.All(shared, b => Assert.Equal(0, b));
+            }
+        }
+    }
+
+    [Fact]
+    public void Ed25519_public_keys_and_signatures_are_byte_equal_to_libsodium()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        Gen.Select(Key, Message).Sample((seed, msg) =>
+        {
+            byte[] pkM = new byte[32], pkS = new byte[32], pkX = new byte[32];
+            managed.Ed25519DerivePublicKey(seed, pkM);
+            sodium.Ed25519DerivePublicKey(seed, pkS);
+            xeddsa.Ed25519DerivePublicKey(seed, pkX);
+            Assert.Equal(pkS, pkM);
+            Assert.Equal(pkX, pkM);
+
+            byte[] sigM = new byte[64], sigS = new byte[64], sigX = new byte[64];
+            managed.Ed25519Sign(seed, msg, sigM);
+            sodium.Ed25519Sign(seed, msg, sigS);
+            xeddsa.Ed25519Sign(seed, msg, sigX);
+            Assert.Equal(sigS, sigM);
+            Assert.Equal(sigX, sigM);
+
+            Assert.True(managed.Ed25519Verify(pkM, msg, sigS));
+            Assert.True(sodium.Ed25519Verify(pkM, msg, sigM));
+            Assert.True(xeddsa.Ed25519Verify(pkM, msg, sigM));
+        }, iter: Iterations, writeLine: output.WriteLine);
+    }
+
+    [Fact]
+    public void Birational_maps_equal_libsodium()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        Key.Sample(seed =>
+        {
+            // Public key map on real keys.
+            byte[] edPk = new byte[32], uM = new byte[32], uS = new byte[32], uX = new byte[32];
+            managed.Ed25519DerivePublicKey(seed, edPk);
+            Assert.True(managed.TryEd25519PublicKeyToCurve25519(edPk, uM));
+            Assert.True(sodium.TryEd25519PublicKeyToCurve25519(edPk, uS));
+            Assert.True(xeddsa.TryEd25519PublicKeyToCurve25519(edPk, uX));
+            Assert.Equal(uS, uM);
+            Assert.Equal(uX, uM);
+
+            // Secret key map.
+            byte[] skM = new byte[32], skS = new byte[32], skX = new byte[32], u = new byte[32];
+            managed.Ed25519SeedToCurve25519(seed, skM);
+            sodium.Ed25519SeedToCurve25519(seed, skS);
+            xeddsa.Ed25519SeedToCurve25519(seed, skX);
+            Assert.Equal(skS, skM);
+            Assert.Equal(skX, skM);
+            managed.X25519DerivePublicKey(skM, u);
+            Assert.Equal(uM, u);
+        }, iter: Iterations, writeLine: output.WriteLine);
+    }
+
+    [Fact]
+    public void Ed25519_to_Curve25519_verdicts_equal_libsodium_on_arbitrary_encodings()
+    {
+        if (!Ready(out var sodium, out _)) return;
+        // Random 32 bytes: about half are not points, and of the points 7 in 8 carry a torsion component.
+        Key.Sample(junk =>
+        {
+            byte[] uM = new byte[32], uS = new byte[32];
+            bool okM = managed.TryEd25519PublicKeyToCurve25519(junk, uM);
+            bool okS = sodium.TryEd25519PublicKeyToCurve25519(junk, uS);
+            Assert.True(okM == okS, $"managed {okM}, libsodium {okS} for Ed25519 key {Hex(junk)}");
+            if (okS) Assert.Equal(uS, uM);
+        }, iter: Iterations, writeLine: output.WriteLine);
+    }
+
+    /// <summary>
+    /// Points with a torsion component. libsodium's fix for CVE-2025-69277 (Debian 1.0.18-1+deb12u1, upstream
+    /// 1.0.21) makes <c>crypto_sign_ed25519_pk_to_curve25519</c> require [L]A to be the identity (X = 0 and Y = Z),
+    /// so an order-2 component is rejected too; before the fix only X = 0 was checked and order-2 components passed.
+    /// </summary>
+    [Theory]
+    [InlineData("5866666666666666666666666666666666666666666666666666666666666666", true)]  // B, prime order
+    [InlineData("9599999999999999999999999999999999999999999999999999999999999999", false)] // B + order-2 point
+    [InlineData("359dbf604a3b3bedc20d5408b9d4770fbe52c922979b3178d02ab8d41c9c3a4e", false)] // 7B + order-2 point
+    [InlineData("7a8828259d3478928911513e7ee3320cb7922a26249e06231199dc525adc6600", false)] // random, order-2 component (found by CsCheck)
+    [InlineData("5252cc0a7f208133b620acbd4537eba2a4123bf0a8c2e4f980c3b31bb69765ea", false)] // B + order-4 point
+    [InlineData("13661d745ad63221ca5da0456fa618713511dc60668aa464e55b09a20ff7fc1d", false)] // B + order-8 point
+    [InlineData("0100000000000000000000000000000000000000000000000000000000000000", false)] // identity
+    [InlineData("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", false)] // order 2
+    public void Ed25519_to_Curve25519_rejects_torsion_like_patched_libsodium(string hex, bool expected)
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        byte[] key = Convert.FromHexString(hex);
+        byte[] u = new byte[32];
+        Assert.True(expected == sodium.TryEd25519PublicKeyToCurve25519(key, u),
+            "the installed libsodium disagrees; it lacks the CVE-2025-69277 fix (needs libsodium23 >= 1.0.18-1+deb12u1)");
+        Assert.Equal(expected, xeddsa.TryEd25519PublicKeyToCurve25519(key, u));
+        Assert.True(expected == managed.TryEd25519PublicKeyToCurve25519(key, u),
+            $"managed returned {!expected} for {hex}; libsodium (CVE-2025-69277 fix) returns {expected}");
+    }
+
+    [Fact]
+    public void Montgomery_to_Edwards_map_equals_the_managed_one_on_real_keys()
+    {
+        if (!NativeRequirement.Sodium(output)) return;
+        var sodium = new SodiumCurveBackend();
+        Key.Sample(k =>
+        {
+            byte[] u = new byte[32], edM = new byte[32], edS = new byte[32];
+            managed.X25519DerivePublicKey(k, u);
+            KeyConversion.Curve25519PublicKeyToEd25519(u, 0, edM);
+            Assert.True(sodium.Curve25519PublicKeyToEd25519(u, edS));
+            Assert.Equal(edM, edS);
+        }, iter: Iterations, writeLine: output.WriteLine);
+    }
+
+    [Fact]
+    public void Managed_XEdDsa_signatures_verify_under_libxeddsa_and_under_libsodium_after_the_map()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        Gen.Select(Key, Message, Random64).Sample((k, msg, z) =>
+        {
+            byte[] u = new byte[32], sig = new byte[64];
+            managed.X25519DerivePublicKey(k, u);
+            managed.XEdDsaSign(k, msg, z, sig);
+            Assert.True(managed.XEdDsaVerify(u, msg, sig));
+            Assert.True(xeddsa.XEdDsaVerify(u, msg, sig), "libxeddsa rejected a managed XEdDSA signature");
+            Assert.True(sodium.XEdDsaVerify(u, msg, sig), "libsodium (via the map) rejected a managed XEdDSA signature");
+
+            // The libsodium route spelled out: Curve25519 pk -> Ed25519 pk with sign bit 0 -> crypto_sign_verify_detached.
+            byte[] ed = new byte[32];
+            Assert.True(sodium.Curve25519PublicKeyToEd25519(u, ed));
+            Assert.Equal(0, ed[31] & 0x80);
+            Assert.True(sodium.Ed25519Verify(ed, msg, sig));
+        }, iter: Iterations, writeLine: output.WriteLine);
+    }
+
+    [Fact]
+    public void LibXEdDsa_signatures_verify_under_managed_and_are_byte_equal_to_managed_ones()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        Gen.Select(Key, Message, Random64).Sample((k, msg, z) =>
+        {
+            byte[] u = new byte[32], sigX = new byte[64], sigM = new byte[64];
+            xeddsa.X25519DerivePublicKey(k, u);
+            xeddsa.XEdDsaSign(k, msg, z, sigX);
+            Assert.True(managed.XEdDsaVerify(u, msg, sigX), "managed rejected a libxeddsa XEdDSA signature");
+            Assert.True(sodium.XEdDsaVerify(u, msg, sigX));
+
+            // Given the same random Z, XEdDSA is deterministic; managed documents byte-identity with libxeddsa.
+            managed.XEdDsaSign(k, msg, z, sigM);
+            Assert.Equal(sigX, sigM);
+        }, iter: Iterations, writeLine: output.WriteLine);
+    }
+
+    [Fact]
+    public void XEdDsa_keys_that_are_not_canonical_are_rejected_by_all_three()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        Gen.Select(Key, Message, Random64).Sample((k, msg, z) =>
+        {
+            byte[] u = new byte[32], sig = new byte[64];
+            managed.X25519DerivePublicKey(k, u);
+            managed.XEdDsaSign(k, msg, z, sig);
+            byte[] high = WithBit255(u);                 // same X25519 point, but u >= p as an integer
+            byte[] plusP = Encode(Decode(u) + P);         // u + p < 2p < 2^256: the same field element, not canonical
+            foreach (ICurveBackend backend in new ICurveBackend[] { managed, sodium, xeddsa })
+            {
+                Assert.False(backend.XEdDsaVerify(high, msg, sig), $"{backend.Name} accepted u with bit 255 set");
+                Assert.False(backend.XEdDsaVerify(plusP, msg, sig), $"{backend.Name} accepted u + p");
+            }
+        }, iter: 200, writeLine: output.WriteLine);
+    }
+
+    [Fact]
+    public void Single_bit_flips_are_rejected_by_all_three()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        ICurveBackend[] all = [managed, sodium, xeddsa];
+        Gen.Select(Key, NonEmptyMessage, Random64, Gen.Int[0, int.MaxValue]).Sample((k, msg, z, pick) =>
+        {
+            byte[] edPk = new byte[32], edSig = new byte[64], u = new byte[32], xSig = new byte[64];
+            managed.Ed25519DerivePublicKey(k, edPk);
+            managed.Ed25519Sign(k, msg, edSig);
+            managed.X25519DerivePublicKey(k, u);
+            managed.XEdDsaSign(k, msg, z, xSig);
+            int bit = pick % ((64 + msg.Length) * 8);
+            bool sigBit = bit < 512;
+            byte[] m = sigBit ? msg : FlipBit(msg, bit - 512);
+            byte[] es = sigBit ? FlipBit(edSig, bit) : edSig;
+            byte[] xs = sigBit ? FlipBit(xSig, bit) : xSig;
+            foreach (ICurveBackend backend in all)
+            {
+                Assert.True(backend.Ed25519Verify(edPk, msg, edSig));
+                Assert.True(backend.XEdDsaVerify(u, msg, xSig));
+                Assert.False(backend.Ed25519Verify(edPk, m, es), $"{backend.Name} Ed25519 accepted flip of bit {bit}");
+                Assert.False(backend.XEdDsaVerify(u, m, xs), $"{backend.Name} XEdDSA accepted flip of bit {bit}");
+            }
+        }, iter: Iterations, writeLine: output.WriteLine);
+    }
+
+    [Fact]
+    public void Every_single_bit_flip_of_a_few_signatures_is_rejected_by_all_three()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        ICurveBackend[] all = [managed, sodium, xeddsa];
+        var rng = new Random(1234567);
+        for (int round = 0; round < 3; round++)
+        {
+            byte[] k = new byte[32], msg = new byte[1 + round * 33], z = new byte[64];
+            rng.NextBytes(k);
+            rng.NextBytes(msg);
+            rng.NextBytes(z);
+            byte[] edPk = new byte[32], edSig = new byte[64], u = new byte[32], xSig = new byte[64];
+            managed.Ed25519DerivePublicKey(k, edPk);
+            managed.Ed25519Sign(k, msg, edSig);
+            managed.X25519DerivePublicKey(k, u);
+            managed.XEdDsaSign(k, msg, z, xSig);
+            for (int bit = 0; bit < (64 + msg.Length) * 8; bit++)
+            {
+                bool sigBit = bit < 512;
+                byte[] m = sigBit ? msg : FlipBit(msg, bit - 512);
+                byte[] es = sigBit ? FlipBit(edSig, bit) : edSig;
+                byte[] xs = sigBit ? FlipBit(xSig, bit) : xSig;
+                foreach (ICurveBackend backend in all)
+                {
+                    Assert.False(backend.Ed25519Verify(edPk, m, es), $"{backend.Name} Ed25519 accepted flip of bit {bit}");
+                    Assert.False(backend.XEdDsaVerify(u, m, xs), $"{backend.Name} XEdDSA accepted flip of bit {bit}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Shim_batches_equal_managed_single_calls()
+    {
+        if (!NativeRequirement.Shim(output)) return;
+        var shim = new ShimBatch();
+        Gen.Select(Key, Key.Array[1, 20], Gen.Byte.Array[0, 100].Array[1, 20]).Sample((k, peers, messages) =>
+        {
+            byte[] packed = peers.SelectMany(p => p).ToArray();
+            byte[] shared = new byte[packed.Length];
+            int rejected = shim.X25519Agree(k, packed, shared);
+            int expectedRejected = 0;
+            for (int i = 0; i < peers.Length; i++)
+            {
+                byte[] single = new byte[32];
+                if (!managed.TryX25519Agree(k, peers[i], single)) expectedRejected++;
+                Assert.Equal(single, shared.AsSpan(32 * i, 32).ToArray());
+            }
+            Assert.Equal(expectedRejected, rejected);
+
+            byte[] pubs = new byte[packed.Length];
+            shim.X25519DerivePublicKeys(packed, pubs);
+            for (int i = 0; i < peers.Length; i++)
+            {
+                byte[] single = new byte[32];
+                managed.X25519DerivePublicKey(peers[i], single);
+                Assert.Equal(single, pubs.AsSpan(32 * i, 32).ToArray());
+            }
+
+            byte[] msgs = messages.SelectMany(m => m).ToArray();
+            int[] lengths = messages.Select(m => m.Length).ToArray();
+            byte[] sigs = new byte[64 * messages.Length];
+            shim.Ed25519Sign(k, msgs, lengths, sigs);
+            byte[] pk = new byte[32];
+            managed.Ed25519DerivePublicKey(k, pk);
+            for (int i = 0; i < messages.Length; i++)
+            {
+                byte[] single = new byte[64];
+                managed.Ed25519Sign(k, messages[i], single);
+                Assert.Equal(single, sigs.AsSpan(64 * i, 64).ToArray());
+                Assert.True(managed.Ed25519Verify(pk, messages[i], single));
+            }
+        }, iter: 200, writeLine: output.WriteLine);
+    }
+
+    [Fact]
+    public void Argument_size_policy_matches_the_managed_backend()
+    {
+        if (!Ready(out var sodium, out var xeddsa)) return;
+        var cases = new (string Name, Func<ICurveBackend, bool> Call)[]
+        {
+            ("X25519DerivePublicKey short key", b => { b.X25519DerivePublicKey(new byte[31], new byte[32]); return true; }),
+            ("X25519DerivePublicKey long key", b => { b.X25519DerivePublicKey(new byte[33], new byte[32]); return true; }),
+            ("X25519DerivePublicKey short output", b => { b.X25519DerivePublicKey(new byte[32], new byte[31]); return true; }),
+            ("TryX25519Agree short peer", b => b.TryX25519Agree(new byte[32], new byte[31], new byte[32])),
+            ("TryX25519Agree short output", b => b.TryX25519Agree(new byte[32], Nine(), new byte[31])),
+            ("Ed25519DerivePublicKey long seed", b => { b.Ed25519DerivePublicKey(new byte[33], new byte[32]); return true; }),
+            ("Ed25519DerivePublicKey short seed", b => { b.Ed25519DerivePublicKey(new byte[31], new byte[32]); return true; }),
+            ("Ed25519Sign short output", b => { b.Ed25519Sign(new byte[32], [1], new byte[63]); return true; }),
+            ("Ed25519Verify short key", b => b.Ed25519Verify(new byte[31], [1], new byte[64])),
+            ("Ed25519Verify long signature", b => b.Ed25519Verify(new byte[32], [1], new byte[65])),
+            ("TryEd25519PublicKeyToCurve25519 short input", b => b.TryEd25519PublicKeyToCurve25519(new byte[31], new byte[32])),
+            ("TryEd25519PublicKeyToCurve25519 short output", b => b.TryEd25519PublicKeyToCurve25519(new byte[32], new byte[31])),
+            ("Ed25519SeedToCurve25519 long seed", b => { b.Ed25519SeedToCurve25519(new byte[33], new byte[32]); return true; }),
+            ("XEdDsaVerify short key", b => b.XEdDsaVerify(new byte[31], [1], new byte[64])),
+            ("XEdDsaVerify short signature", b => b.XEdDsaVerify(Nine(), [1], new byte[63])),
+        };
+        foreach (var (name, call) in cases)
+        {
+            string expected = Outcome(() => call(managed));
+            Assert.True(expected == Outcome(() => call(sodium)), $"{name}: managed {expected}, libsodium {Outcome(() => call(sodium))}");
+            Assert.True(expected == Outcome(() => call(xeddsa)), $"{name}: managed {expected}, libxeddsa {Outcome(() => call(xeddsa))}");
+        }
+        foreach (var (key, random) in new[] { (33, 64), (31, 64), (32, 63), (32, 65) })
+        {
+            string expected = Outcome(() => { managed.XEdDsaSign(new byte[key], [1], new byte[random], new byte[64]); return true; });
+            string actual = Outcome(() => { xeddsa.XEdDsaSign(new byte[key], [1], new byte[random], new byte[64]); return true; });
+            Assert.True(expected == actual, $"XEdDsaSign key {key} random {random}: managed {expected}, libxeddsa {actual}");
+        }
+
+        static byte[] Nine()
+        {
+            byte[] u = new byte[32];
+            u[0] = 9;
+            return u;
+        }
+
+        static string Outcome(Func<bool> call)
+        {
+            try
+            {
+                return call() ? "true" : "false";
+            }
+            catch (ArgumentException)
+            {
+                return "ArgumentException";
+            }
+        }
+    }
+}
