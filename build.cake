@@ -120,8 +120,9 @@ void PrintTestSummary()
         failed += (int)counters.Attribute("failed") + (int)counters.Attribute("error") + (int)counters.Attribute("timeout");
         skipped += (int)counters.Attribute("notExecuted");
     }
-    Information("");
-    Information($"Tests: {passed} passed, {failed} failed, {skipped} skipped");
+    // Plain Console output: Cake's logger would colour the numbers.
+    Console.WriteLine();
+    Console.WriteLine($"Tests: {passed} passed, {failed} failed, {skipped} skipped");
 }
 
 Task("Demo")
