@@ -18,7 +18,9 @@ var testResults = root.Combine("artifacts/test-results");
 var debianPackages = new[]
 {
     "libsodium23", "libsodium-dev", "libxeddsa2", "libxeddsa-dev",
-    "python3", "python3-xeddsa", "cmake", "gcc", "pkg-config",
+    "libomemo-c-dev", "libssl-dev", "cmake", "gcc", "pkg-config",
+    "python3", "python3-xeddsa", "python3-x3dh", "python3-doubleratchet",
+    "python3-omemo", "python3-twomemo", "python3-oldmemo", "python3-xmlschema",
 };
 
 bool IsDebianPackageInstalled(string name)
@@ -83,6 +85,7 @@ Task("Test")
     var env = new Dictionary<string, string>
     {
         ["OMEMO_NATIVE_SHIM"] = nativeBuild.CombineWithFilePath("libomemo_native_shim.so").FullPath,
+        ["OMEMO_C_PEER"] = nativeBuild.CombineWithFilePath("omemo_c_peer/omemo_c_peer").FullPath,
     };
     var failures = new List<string>();
     foreach (var project in GetFiles("./managed/**/*.Tests.csproj").Concat(GetFiles("./interop-tests/**/*.csproj")))

@@ -13,7 +13,7 @@ namespace Omemo.Native;
 /// <c>crypto_sign_ed25519_pk_to_curve25519</c>/<c>crypto_sign_ed25519_sk_to_curve25519</c>.
 /// <para>
 /// XEdDSA: libsodium has no XEdDSA, so <see cref="XEdDsaSign"/> throws <see cref="NotSupportedException"/>.
-/// <see cref="XEdDsaVerify"/> works: the XEdDSA specification's verification with a Montgomery public key u is
+/// <see cref="NativeCurveBackend.XEdDsaVerify"/> works: the XEdDSA specification's verification with a Montgomery public key u is
 /// exactly Ed25519 verification under the Edwards key y = (u - 1)/(u + 1) with sign bit 0 (its
 /// <c>convert_mont</c>), so this backend computes that key (<see cref="Curve25519PublicKeyToEd25519"/>) and calls
 /// <c>crypto_sign_verify_detached</c>.
@@ -26,7 +26,7 @@ namespace Omemo.Native;
 /// wrong length.
 /// </para>
 /// </summary>
-public sealed unsafe class SodiumCurveBackend : ICurveBackend
+public sealed unsafe class SodiumCurveBackend : NativeCurveBackend
 {
     /// <summary>The <see cref="Name"/> of this backend, also its name for <see cref="NativeBackends.Create"/>.</summary>
     public const string BackendName = "libsodium";
@@ -40,151 +40,12 @@ public sealed unsafe class SodiumCurveBackend : ICurveBackend
     }
 
     /// <inheritdoc/>
-    public string Name => BackendName;
-
-    /// <inheritdoc/>
-    public void X25519DerivePublicKey(ReadOnlySpan<byte> privateKey, Span<byte> publicKey)
-    {
-        Guard.AtLeast(privateKey, Guard.KeySize, nameof(privateKey), "An X25519 private key");
-        Guard.AtLeast(publicKey, Guard.KeySize, nameof(publicKey), "An X25519 public key");
-        fixed (byte* sk = privateKey)
-        fixed (byte* pk = publicKey)
-        {
-            _ = Sodium.crypto_scalarmult_curve25519_base(pk, sk); // clamps; cannot yield zero for the base point
-        }
-    }
-
-    /// <inheritdoc/>
-    public bool TryX25519Agree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret)
-    {
-        Guard.AtLeast(privateKey, Guard.KeySize, nameof(privateKey), "An X25519 private key");
-        Guard.AtLeast(peerPublicKey, Guard.KeySize, nameof(peerPublicKey), "An X25519 public key");
-        Guard.AtLeast(sharedSecret, Guard.KeySize, nameof(sharedSecret), "An X25519 shared secret");
-        int rc;
-        fixed (byte* sk = privateKey)
-        fixed (byte* pk = peerPublicKey)
-        fixed (byte* ss = sharedSecret)
-        {
-            rc = Sodium.crypto_scalarmult_curve25519(ss, sk, pk);
-        }
-        if (rc != 0)
-        {
-            // libsodium returns -1 for an all-zero result (and may reject a small-order u before computing).
-            CryptographicOperations.ZeroMemory(sharedSecret[..Guard.KeySize]);
-            return false;
-        }
-        return true;
-    }
-
-    /// <inheritdoc/>
-    public void Ed25519DerivePublicKey(ReadOnlySpan<byte> seed, Span<byte> publicKey)
-    {
-        Guard.Exactly(seed, Guard.KeySize, nameof(seed), "An Ed25519 seed");
-        Guard.AtLeast(publicKey, Guard.KeySize, nameof(publicKey), "An Ed25519 public key");
-        Span<byte> secretKey = stackalloc byte[Sodium.SecretKeyBytes];
-        fixed (byte* s = seed)
-        fixed (byte* pk = publicKey)
-        fixed (byte* sk = secretKey)
-        {
-            _ = Sodium.crypto_sign_seed_keypair(pk, sk, s);
-        }
-        CryptographicOperations.ZeroMemory(secretKey);
-    }
-
-    /// <inheritdoc/>
-    public void Ed25519Sign(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> message, Span<byte> signature)
-    {
-        Guard.Exactly(seed, Guard.KeySize, nameof(seed), "An Ed25519 seed");
-        Guard.AtLeast(signature, Guard.SignatureSize, nameof(signature), "An Ed25519 signature");
-        Span<byte> publicKey = stackalloc byte[Sodium.PublicKeyBytes];
-        Span<byte> secretKey = stackalloc byte[Sodium.SecretKeyBytes];
-        fixed (byte* s = seed)
-        fixed (byte* pk = publicKey)
-        fixed (byte* sk = secretKey)
-        fixed (byte* m = message)
-        fixed (byte* sig = signature)
-        {
-            _ = Sodium.crypto_sign_seed_keypair(pk, sk, s);
-            _ = Sodium.crypto_sign_detached(sig, null, m, (ulong)message.Length, sk);
-        }
-        CryptographicOperations.ZeroMemory(secretKey);
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>
-    /// libsodium 1.0.18's policy: s must be canonical (below the group order), the public key canonical and not
-    /// of small order, R not of small order; the equation is the cofactorless one and R is compared byte for byte.
-    /// </remarks>
-    public bool Ed25519Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
-    {
-        if (publicKey.Length != Guard.KeySize || signature.Length != Guard.SignatureSize) return false;
-        fixed (byte* pk = publicKey)
-        fixed (byte* m = message)
-        fixed (byte* sig = signature)
-        {
-            return Sodium.crypto_sign_verify_detached(sig, m, (ulong)message.Length, pk) == 0;
-        }
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>libsodium also rejects keys outside the prime-order subgroup (mixed-order points) and non-canonical encodings.</remarks>
-    public bool TryEd25519PublicKeyToCurve25519(ReadOnlySpan<byte> ed25519PublicKey, Span<byte> curve25519PublicKey)
-    {
-        Guard.AtLeast(curve25519PublicKey, Guard.KeySize, nameof(curve25519PublicKey), "A Curve25519 public key");
-        if (ed25519PublicKey.Length != Guard.KeySize) return false;
-        int rc;
-        fixed (byte* ed = ed25519PublicKey)
-        fixed (byte* cu = curve25519PublicKey)
-        {
-            rc = Sodium.crypto_sign_ed25519_pk_to_curve25519(cu, ed);
-        }
-        if (rc != 0)
-        {
-            curve25519PublicKey[..Guard.KeySize].Clear();
-            return false;
-        }
-        return true;
-    }
-
-    /// <inheritdoc/>
-    public void Ed25519SeedToCurve25519(ReadOnlySpan<byte> seed, Span<byte> curve25519PrivateKey)
-    {
-        Guard.Exactly(seed, Guard.KeySize, nameof(seed), "An Ed25519 seed");
-        Guard.AtLeast(curve25519PrivateKey, Guard.KeySize, nameof(curve25519PrivateKey), "A Curve25519 private key");
-        // The function takes libsodium's full 64-byte secret key; build a real one rather than rely on it
-        // reading only the seed half.
-        Span<byte> publicKey = stackalloc byte[Sodium.PublicKeyBytes];
-        Span<byte> secretKey = stackalloc byte[Sodium.SecretKeyBytes];
-        fixed (byte* s = seed)
-        fixed (byte* pk = publicKey)
-        fixed (byte* sk = secretKey)
-        fixed (byte* x = curve25519PrivateKey)
-        {
-            _ = Sodium.crypto_sign_seed_keypair(pk, sk, s);
-            _ = Sodium.crypto_sign_ed25519_sk_to_curve25519(x, sk);
-        }
-        CryptographicOperations.ZeroMemory(secretKey);
-    }
+    public override string Name => BackendName;
 
     /// <summary>Not available: libsodium has no XEdDSA signing. Use <see cref="XEdDsaCurveBackend"/> or the managed backend.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    public void XEdDsaSign(ReadOnlySpan<byte> curve25519PrivateKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> random, Span<byte> signature) =>
+    public override void XEdDsaSign(ReadOnlySpan<byte> curve25519PrivateKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> random, Span<byte> signature) =>
         throw new NotSupportedException("libsodium has no XEdDSA signing; use the libxeddsa or the managed backend.");
-
-    /// <summary>
-    /// Verifies an XEdDSA signature as the XEdDSA specification defines it: false when u ≥ p (as a 256-bit
-    /// integer, so bit 255 must be 0) or when s ≥ 2^253 (the top three bits of byte 63, which include the sign
-    /// bit some encoders put there); otherwise Ed25519 verification (<c>crypto_sign_verify_detached</c>, with its
-    /// stricter s &lt; q) under the Edwards key y = (u - 1)/(u + 1) with sign bit 0.
-    /// </summary>
-    public bool XEdDsaVerify(ReadOnlySpan<byte> curve25519PublicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
-    {
-        if (curve25519PublicKey.Length != Guard.KeySize || signature.Length != Guard.SignatureSize) return false;
-        if ((signature[63] & 0xE0) != 0) return false;
-        Span<byte> edwards = stackalloc byte[Guard.KeySize];
-        if (!MontgomeryToEdwards.TryConvert(curve25519PublicKey, edwards)) return false;
-        return Ed25519Verify(edwards, message, signature);
-    }
 
     /// <summary>
     /// XEdDSA's <c>convert_mont</c>: the Ed25519 public key y = (u - 1)/(u + 1) with sign bit 0 for the Curve25519
@@ -193,8 +54,51 @@ public sealed unsafe class SodiumCurveBackend : ICurveBackend
     /// </summary>
     public bool Curve25519PublicKeyToEd25519(ReadOnlySpan<byte> curve25519PublicKey, Span<byte> ed25519PublicKey)
     {
-        Guard.Exactly(curve25519PublicKey, Guard.KeySize, nameof(curve25519PublicKey), "A Curve25519 public key");
-        Guard.AtLeast(ed25519PublicKey, Guard.KeySize, nameof(ed25519PublicKey), "An Ed25519 public key");
+        CheckCurve25519PublicKeyToEd25519(curve25519PublicKey, ed25519PublicKey);
         return MontgomeryToEdwards.TryConvert(curve25519PublicKey, ed25519PublicKey);
     }
+
+    private protected override void NativeX25519Base(byte* publicKey, byte* privateKey) =>
+        _ = Sodium.crypto_scalarmult_curve25519_base(publicKey, privateKey); // clamps; cannot yield zero for the base point
+
+    private protected override int NativeX25519(byte* sharedSecret, byte* privateKey, byte* peerPublicKey) =>
+        Sodium.crypto_scalarmult_curve25519(sharedSecret, privateKey, peerPublicKey);
+
+    private protected override void NativeEd25519PublicKey(byte* publicKey, byte* seed)
+    {
+        byte* secretKey = stackalloc byte[Sodium.SecretKeyBytes];
+        _ = Sodium.crypto_sign_seed_keypair(publicKey, secretKey, seed);
+        Wipe(secretKey);
+    }
+
+    private protected override void NativeEd25519Sign(byte* signature, byte* message, int messageLength, byte* seed)
+    {
+        byte* publicKey = stackalloc byte[Sodium.PublicKeyBytes];
+        byte* secretKey = stackalloc byte[Sodium.SecretKeyBytes];
+        _ = Sodium.crypto_sign_seed_keypair(publicKey, secretKey, seed);
+        _ = Sodium.crypto_sign_detached(signature, null, message, (ulong)messageLength, secretKey);
+        Wipe(secretKey);
+    }
+
+    private protected override bool NativeEd25519Verify(byte* signature, byte* message, int messageLength, byte* publicKey) =>
+        Sodium.crypto_sign_verify_detached(signature, message, (ulong)messageLength, publicKey) == 0;
+
+    private protected override int NativeEd25519PublicKeyToCurve25519(byte* curve25519PublicKey, byte* ed25519PublicKey) =>
+        Sodium.crypto_sign_ed25519_pk_to_curve25519(curve25519PublicKey, ed25519PublicKey);
+
+    private protected override void NativeEd25519SeedToCurve25519(byte* curve25519PrivateKey, byte* seed)
+    {
+        // The function takes libsodium's full 64-byte secret key; build a real one rather than rely on it
+        // reading only the seed half.
+        byte* publicKey = stackalloc byte[Sodium.PublicKeyBytes];
+        byte* secretKey = stackalloc byte[Sodium.SecretKeyBytes];
+        _ = Sodium.crypto_sign_seed_keypair(publicKey, secretKey, seed);
+        _ = Sodium.crypto_sign_ed25519_sk_to_curve25519(curve25519PrivateKey, secretKey);
+        Wipe(secretKey);
+    }
+
+    private protected override void ConvertMontgomeryToEdwards(ReadOnlySpan<byte> curve25519PublicKey, Span<byte> ed25519PublicKey) =>
+        _ = MontgomeryToEdwards.TryConvert(curve25519PublicKey, ed25519PublicKey); // u is canonical here, so this succeeds
+
+    private static void Wipe(byte* secretKey) => CryptographicOperations.ZeroMemory(new Span<byte>(secretKey, Sodium.SecretKeyBytes));
 }

@@ -15,17 +15,6 @@ public sealed class ManagedVsNativeTests(ITestOutputHelper output)
 {
     private readonly ManagedCurveBackend managed = new();
 
-    private bool Ready([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SodiumCurveBackend? sodium,
-        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out XEdDsaCurveBackend? xeddsa)
-    {
-        sodium = null;
-        xeddsa = null;
-        if (!NativeRequirement.SodiumAndXEdDsa(output)) return false;
-        sodium = new SodiumCurveBackend();
-        xeddsa = new XEdDsaCurveBackend();
-        return true;
-    }
-
     [Fact]
     public void Managed_backend_is_selectable_by_name()
     {
@@ -38,38 +27,23 @@ public sealed class ManagedVsNativeTests(ITestOutputHelper output)
     [Fact]
     public void X25519_public_keys_are_equal_across_all_three()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
-        Key.Sample(k =>
-        {
-            byte[] m = new byte[32], s = new byte[32], x = new byte[32];
-            managed.X25519DerivePublicKey(k, m);
-            sodium.X25519DerivePublicKey(k, s);
-            xeddsa.X25519DerivePublicKey(k, x);
-            Assert.Equal(s, m);
-            Assert.Equal(x, m);
-        }, iter: Iterations, writeLine: output.WriteLine);
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
+        Key.Sample(k => CrossCheck.X25519PublicKeysEqual(k, managed, sodium, xeddsa), iter: Iterations, writeLine: output.WriteLine);
     }
 
     [Fact]
     public void X25519_agreement_is_equal_across_all_three_on_random_points()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
         // Fully random u: top bit set half the time, non-canonical values possible, about half on the twist.
-        Gen.Select(Key, Key).Sample((k, u) =>
-        {
-            byte[] m = new byte[32], s = new byte[32], x = new byte[32];
-            bool okM = managed.TryX25519Agree(k, u, m);
-            Assert.Equal(okM, sodium.TryX25519Agree(k, u, s));
-            Assert.Equal(okM, xeddsa.TryX25519Agree(k, u, x));
-            Assert.Equal(s, m);
-            Assert.Equal(x, m);
-        }, iter: Iterations, writeLine: output.WriteLine);
+        Gen.Select(Key, Key).Sample((k, u) => CrossCheck.X25519AgreementsEqual(k, u, managed, sodium, xeddsa),
+            iter: Iterations, writeLine: output.WriteLine);
     }
 
     [Fact]
     public void X25519_agreement_with_real_keys_is_equal_across_all_three()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
         Gen.Select(Key, Key).Sample((k1, k2) =>
         {
             byte[] pub2 = new byte[32], m = new byte[32], s = new byte[32], x = new byte[32], back = new byte[32], pub1 = new byte[32];
@@ -88,77 +62,31 @@ public sealed class ManagedVsNativeTests(ITestOutputHelper output)
     [Fact]
     public void X25519_small_order_points_are_rejected_by_all_three()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
-        byte[] k = new byte[32];
-        System.Security.Cryptography.RandomNumberGenerator.Fill(k);
-        foreach (byte[] u in SmallOrderPoints())
-        {
-            foreach (ICurveBackend backend in new ICurveBackend[] { managed, sodium, xeddsa })
-            {
-                byte[] shared = Enumerable.Repeat((byte)0x55, 32).ToArray();
-                Assert.False(backend.TryX25519Agree(k, u, shared), $"{backend.Name} accepted small-order u={Hex(u)}");
-                Assert.All(shared, b => Assert.Equal(0, b));
-            }
-        }
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
+        CrossCheck.SmallOrderPointsAreRejected(0x55, managed, sodium, xeddsa);
     }
 
     [Fact]
     public void Ed25519_public_keys_and_signatures_are_byte_equal_to_libsodium()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
-        Gen.Select(Key, Message).Sample((seed, msg) =>
-        {
-            byte[] pkM = new byte[32], pkS = new byte[32], pkX = new byte[32];
-            managed.Ed25519DerivePublicKey(seed, pkM);
-            sodium.Ed25519DerivePublicKey(seed, pkS);
-            xeddsa.Ed25519DerivePublicKey(seed, pkX);
-            Assert.Equal(pkS, pkM);
-            Assert.Equal(pkX, pkM);
-
-            byte[] sigM = new byte[64], sigS = new byte[64], sigX = new byte[64];
-            managed.Ed25519Sign(seed, msg, sigM);
-            sodium.Ed25519Sign(seed, msg, sigS);
-            xeddsa.Ed25519Sign(seed, msg, sigX);
-            Assert.Equal(sigS, sigM);
-            Assert.Equal(sigX, sigM);
-
-            Assert.True(managed.Ed25519Verify(pkM, msg, sigS));
-            Assert.True(sodium.Ed25519Verify(pkM, msg, sigM));
-            Assert.True(xeddsa.Ed25519Verify(pkM, msg, sigM));
-        }, iter: Iterations, writeLine: output.WriteLine);
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
+        // managed verifies libsodium's signature, both native backends verify managed's.
+        Gen.Select(Key, Message).Sample((seed, msg) => CrossCheck.Ed25519KeysAndSignaturesEqual(seed, msg, managed, sodium, xeddsa),
+            iter: Iterations, writeLine: output.WriteLine);
     }
 
     [Fact]
     public void Birational_maps_equal_libsodium()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
-        Key.Sample(seed =>
-        {
-            // Public key map on real keys.
-            byte[] edPk = new byte[32], uM = new byte[32], uS = new byte[32], uX = new byte[32];
-            managed.Ed25519DerivePublicKey(seed, edPk);
-            Assert.True(managed.TryEd25519PublicKeyToCurve25519(edPk, uM));
-            Assert.True(sodium.TryEd25519PublicKeyToCurve25519(edPk, uS));
-            Assert.True(xeddsa.TryEd25519PublicKeyToCurve25519(edPk, uX));
-            Assert.Equal(uS, uM);
-            Assert.Equal(uX, uM);
-
-            // Secret key map.
-            byte[] skM = new byte[32], skS = new byte[32], skX = new byte[32], u = new byte[32];
-            managed.Ed25519SeedToCurve25519(seed, skM);
-            sodium.Ed25519SeedToCurve25519(seed, skS);
-            xeddsa.Ed25519SeedToCurve25519(seed, skX);
-            Assert.Equal(skS, skM);
-            Assert.Equal(skX, skM);
-            managed.X25519DerivePublicKey(skM, u);
-            Assert.Equal(uM, u);
-        }, iter: Iterations, writeLine: output.WriteLine);
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
+        // Public and secret key maps on real keys.
+        Key.Sample(seed => CrossCheck.BirationalMapsEqual(seed, managed, sodium, xeddsa), iter: Iterations, writeLine: output.WriteLine);
     }
 
     [Fact]
     public void Ed25519_to_Curve25519_verdicts_equal_libsodium_on_arbitrary_encodings()
     {
-        if (!Ready(out var sodium, out _)) return;
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out _)) return;
         // Random 32 bytes: about half are not points, and of the points 7 in 8 carry a torsion component.
         Key.Sample(junk =>
         {
@@ -186,7 +114,7 @@ public sealed class ManagedVsNativeTests(ITestOutputHelper output)
     [InlineData("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", false)] // order 2
     public void Ed25519_to_Curve25519_rejects_torsion_like_patched_libsodium(string hex, bool expected)
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
         byte[] key = Convert.FromHexString(hex);
         byte[] u = new byte[32];
         Assert.True(expected == sodium.TryEd25519PublicKeyToCurve25519(key, u),
@@ -214,37 +142,24 @@ public sealed class ManagedVsNativeTests(ITestOutputHelper output)
     [Fact]
     public void Managed_XEdDsa_signatures_verify_under_libxeddsa_and_under_libsodium_after_the_map()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
         Gen.Select(Key, Message, Random64).Sample((k, msg, z) =>
         {
-            byte[] u = new byte[32], sig = new byte[64];
-            managed.X25519DerivePublicKey(k, u);
-            managed.XEdDsaSign(k, msg, z, sig);
-            Assert.True(managed.XEdDsaVerify(u, msg, sig));
-            Assert.True(xeddsa.XEdDsaVerify(u, msg, sig), "libxeddsa rejected a managed XEdDSA signature");
-            Assert.True(sodium.XEdDsaVerify(u, msg, sig), "libsodium (via the map) rejected a managed XEdDSA signature");
-
-            // The libsodium route spelled out: Curve25519 pk -> Ed25519 pk with sign bit 0 -> crypto_sign_verify_detached.
-            byte[] ed = new byte[32];
-            Assert.True(sodium.Curve25519PublicKeyToEd25519(u, ed));
-            Assert.Equal(0, ed[31] & 0x80);
-            Assert.True(sodium.Ed25519Verify(ed, msg, sig));
+            (byte[] u, byte[] sig) = CrossCheck.XEdDsaSignatureVerifies(k, msg, z, managed, managed, xeddsa, sodium);
+            CrossCheck.XEdDsaVerifiesAsEd25519UnderTheMap(sodium, u, msg, sig);
         }, iter: Iterations, writeLine: output.WriteLine);
     }
 
     [Fact]
     public void LibXEdDsa_signatures_verify_under_managed_and_are_byte_equal_to_managed_ones()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
         Gen.Select(Key, Message, Random64).Sample((k, msg, z) =>
         {
-            byte[] u = new byte[32], sigX = new byte[64], sigM = new byte[64];
-            xeddsa.X25519DerivePublicKey(k, u);
-            xeddsa.XEdDsaSign(k, msg, z, sigX);
-            Assert.True(managed.XEdDsaVerify(u, msg, sigX), "managed rejected a libxeddsa XEdDSA signature");
-            Assert.True(sodium.XEdDsaVerify(u, msg, sigX));
+            (_, byte[] sigX) = CrossCheck.XEdDsaSignatureVerifies(k, msg, z, xeddsa, managed, sodium);
 
             // Given the same random Z, XEdDSA is deterministic; managed documents byte-identity with libxeddsa.
+            byte[] sigM = new byte[64];
             managed.XEdDsaSign(k, msg, z, sigM);
             Assert.Equal(sigX, sigM);
         }, iter: Iterations, writeLine: output.WriteLine);
@@ -253,7 +168,7 @@ public sealed class ManagedVsNativeTests(ITestOutputHelper output)
     [Fact]
     public void XEdDsa_keys_that_are_not_canonical_are_rejected_by_all_three()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
         Gen.Select(Key, Message, Random64).Sample((k, msg, z) =>
         {
             byte[] u = new byte[32], sig = new byte[64];
@@ -272,60 +187,26 @@ public sealed class ManagedVsNativeTests(ITestOutputHelper output)
     [Fact]
     public void Single_bit_flips_are_rejected_by_all_three()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
         ICurveBackend[] all = [managed, sodium, xeddsa];
         Gen.Select(Key, NonEmptyMessage, Random64, Gen.Int[0, int.MaxValue]).Sample((k, msg, z, pick) =>
         {
-            byte[] edPk = new byte[32], edSig = new byte[64], u = new byte[32], xSig = new byte[64];
-            managed.Ed25519DerivePublicKey(k, edPk);
-            managed.Ed25519Sign(k, msg, edSig);
-            managed.X25519DerivePublicKey(k, u);
-            managed.XEdDsaSign(k, msg, z, xSig);
-            int bit = pick % ((64 + msg.Length) * 8);
-            bool sigBit = bit < 512;
-            byte[] m = sigBit ? msg : FlipBit(msg, bit - 512);
-            byte[] es = sigBit ? FlipBit(edSig, bit) : edSig;
-            byte[] xs = sigBit ? FlipBit(xSig, bit) : xSig;
+            CrossCheck.Signatures signed = CrossCheck.Sign(k, msg, z, managed, managed);
             foreach (ICurveBackend backend in all)
             {
-                Assert.True(backend.Ed25519Verify(edPk, msg, edSig));
-                Assert.True(backend.XEdDsaVerify(u, msg, xSig));
-                Assert.False(backend.Ed25519Verify(edPk, m, es), $"{backend.Name} Ed25519 accepted flip of bit {bit}");
-                Assert.False(backend.XEdDsaVerify(u, m, xs), $"{backend.Name} XEdDSA accepted flip of bit {bit}");
+                Assert.True(backend.Ed25519Verify(signed.EdPublicKey, msg, signed.EdSignature));
+                Assert.True(backend.XEdDsaVerify(signed.CurvePublicKey, msg, signed.XEdDsaSignature));
             }
+            CrossCheck.FlipIsRejected(signed, msg, pick % CrossCheck.SignedBits(msg), all);
         }, iter: Iterations, writeLine: output.WriteLine);
     }
 
     [Fact]
     public void Every_single_bit_flip_of_a_few_signatures_is_rejected_by_all_three()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
-        ICurveBackend[] all = [managed, sodium, xeddsa];
-        var rng = new Random(1234567);
-        for (int round = 0; round < 3; round++)
-        {
-            byte[] k = new byte[32], msg = new byte[1 + round * 33], z = new byte[64];
-            rng.NextBytes(k);
-            rng.NextBytes(msg);
-            rng.NextBytes(z);
-            byte[] edPk = new byte[32], edSig = new byte[64], u = new byte[32], xSig = new byte[64];
-            managed.Ed25519DerivePublicKey(k, edPk);
-            managed.Ed25519Sign(k, msg, edSig);
-            managed.X25519DerivePublicKey(k, u);
-            managed.XEdDsaSign(k, msg, z, xSig);
-            for (int bit = 0; bit < (64 + msg.Length) * 8; bit++)
-            {
-                bool sigBit = bit < 512;
-                byte[] m = sigBit ? msg : FlipBit(msg, bit - 512);
-                byte[] es = sigBit ? FlipBit(edSig, bit) : edSig;
-                byte[] xs = sigBit ? FlipBit(xSig, bit) : xSig;
-                foreach (ICurveBackend backend in all)
-                {
-                    Assert.False(backend.Ed25519Verify(edPk, m, es), $"{backend.Name} Ed25519 accepted flip of bit {bit}");
-                    Assert.False(backend.XEdDsaVerify(u, m, xs), $"{backend.Name} XEdDSA accepted flip of bit {bit}");
-                }
-            }
-        }
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
+        // Managed signs; messages of 1, 34 and 67 bytes.
+        CrossCheck.EveryBitFlipIsRejected(1234567, 33, managed, managed, managed, sodium, xeddsa);
     }
 
     [Fact]
@@ -375,7 +256,7 @@ public sealed class ManagedVsNativeTests(ITestOutputHelper output)
     [Fact]
     public void Argument_size_policy_matches_the_managed_backend()
     {
-        if (!Ready(out var sodium, out var xeddsa)) return;
+        if (!NativeRequirement.SodiumAndXEdDsa(output, out var sodium, out var xeddsa)) return;
         var cases = new (string Name, Func<ICurveBackend, bool> Call)[]
         {
             ("X25519DerivePublicKey short key", b => { b.X25519DerivePublicKey(new byte[31], new byte[32]); return true; }),

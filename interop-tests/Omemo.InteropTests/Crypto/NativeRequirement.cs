@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Omemo.Native;
 using Xunit.Abstractions;
 
@@ -21,6 +22,18 @@ internal static class NativeRequirement
         Require(output, NativeBackends.IsXEdDsaAvailable, "libxeddsa.so.2", "apt-get install libxeddsa2", NativeBackends.XEdDsaFailure);
 
     public static bool SodiumAndXEdDsa(ITestOutputHelper output) => Sodium(output) & XEdDsa(output); // report both
+
+    /// <summary>Both native backends, created, when <see cref="SodiumAndXEdDsa(ITestOutputHelper)"/> holds.</summary>
+    public static bool SodiumAndXEdDsa(ITestOutputHelper output,
+        [NotNullWhen(true)] out SodiumCurveBackend? sodium, [NotNullWhen(true)] out XEdDsaCurveBackend? xeddsa)
+    {
+        sodium = null;
+        xeddsa = null;
+        if (!SodiumAndXEdDsa(output)) return false;
+        sodium = new SodiumCurveBackend();
+        xeddsa = new XEdDsaCurveBackend();
+        return true;
+    }
 
     public static bool Shim(ITestOutputHelper output) =>
         Require(output, NativeBackends.IsShimAvailable, "libomemo_native_shim.so",

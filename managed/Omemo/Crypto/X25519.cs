@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Omemo.Crypto.Curve25519;
 using Omemo.Errors;
@@ -42,8 +43,7 @@ public static class X25519
         CheckLength(privateKey.Length, nameof(privateKey));
         CheckLength(publicKey.Length, nameof(publicKey));
         Span<byte> k = stackalloc byte[KeySize];
-        privateKey[..KeySize].CopyTo(k);
-        Clamp(k);
+        ClampedCopy(privateKey, k);
         EdwardsBasepointTable.Multiply(out EdwardsPoint p, k);
         CryptographicOperations.ZeroMemory(k);
         // A clamped k is a non-zero multiple of 8 below 8L, so [k]B is never the identity and Z - Y != 0.
@@ -65,8 +65,7 @@ public static class X25519
         CheckLength(output.Length, nameof(output));
 
         Span<byte> k = stackalloc byte[KeySize];
-        scalar[..KeySize].CopyTo(k);
-        Clamp(k);
+        ClampedCopy(scalar, k);
         FieldElement.FromBytes(out FieldElement x1, u);
         Ladder(out FieldElement x2, out FieldElement z2, k, x1);
         CryptographicOperations.ZeroMemory(k);
@@ -138,6 +137,14 @@ public static class X25519
         }
         FieldElement.ConditionalSwap(ref x2, ref x3, swap);
         FieldElement.ConditionalSwap(ref z2, ref z3, swap);
+    }
+
+    // k = the clamped first 32 bytes of the scalar (the caller wipes k).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ClampedCopy(ReadOnlySpan<byte> scalar, Span<byte> k)
+    {
+        scalar[..KeySize].CopyTo(k);
+        Clamp(k);
     }
 
     private static void CheckLength(int length, string name)

@@ -104,62 +104,56 @@ internal struct EdwardsPoint
 
     internal static void Add(out CompletedPoint r, in EdwardsPoint p, in ProjectiveNielsPoint q)
     {
-        FieldElement.Add(out FieldElement ypx, p.Y, p.X);
-        FieldElement.Sub(out FieldElement ymx, p.Y, p.X);
-        FieldElement.Mul(out FieldElement b, ypx, q.YPlusX);
-        FieldElement.Mul(out FieldElement a, ymx, q.YMinusX);
-        FieldElement.Mul(out FieldElement c, p.T, q.T2D);
         FieldElement.Mul(out FieldElement zz, p.Z, q.Z);
         FieldElement.Add(out FieldElement d, zz, zz);
-        FieldElement.Sub(out r.X, b, a);
-        FieldElement.Add(out r.Y, b, a);
-        FieldElement.Add(out r.Z, d, c);
-        FieldElement.Sub(out r.T, d, c);
+        AddNiels(out r, p, q.YPlusX, q.YMinusX, q.T2D, d, negate: false);
     }
 
     /// <summary>p - q: the same formula with q negated (Y+X and Y-X swap roles, C changes sign).</summary>
     internal static void Sub(out CompletedPoint r, in EdwardsPoint p, in ProjectiveNielsPoint q)
     {
-        FieldElement.Add(out FieldElement ypx, p.Y, p.X);
-        FieldElement.Sub(out FieldElement ymx, p.Y, p.X);
-        FieldElement.Mul(out FieldElement b, ypx, q.YMinusX);
-        FieldElement.Mul(out FieldElement a, ymx, q.YPlusX);
-        FieldElement.Mul(out FieldElement c, p.T, q.T2D);
         FieldElement.Mul(out FieldElement zz, p.Z, q.Z);
         FieldElement.Add(out FieldElement d, zz, zz);
-        FieldElement.Sub(out r.X, b, a);
-        FieldElement.Add(out r.Y, b, a);
-        FieldElement.Sub(out r.Z, d, c);
-        FieldElement.Add(out r.T, d, c);
+        AddNiels(out r, p, q.YMinusX, q.YPlusX, q.T2D, d, negate: true);
     }
 
     /// <summary>Mixed addition with an affine point (Z2 = 1, so D = 2 Z1).</summary>
     internal static void Add(out CompletedPoint r, in EdwardsPoint p, in AffineNielsPoint q)
     {
-        FieldElement.Add(out FieldElement ypx, p.Y, p.X);
-        FieldElement.Sub(out FieldElement ymx, p.Y, p.X);
-        FieldElement.Mul(out FieldElement b, ypx, q.YPlusX);
-        FieldElement.Mul(out FieldElement a, ymx, q.YMinusX);
-        FieldElement.Mul(out FieldElement c, p.T, q.XY2D);
         FieldElement.Add(out FieldElement d, p.Z, p.Z);
-        FieldElement.Sub(out r.X, b, a);
-        FieldElement.Add(out r.Y, b, a);
-        FieldElement.Add(out r.Z, d, c);
-        FieldElement.Sub(out r.T, d, c);
+        AddNiels(out r, p, q.YPlusX, q.YMinusX, q.XY2D, d, negate: false);
     }
 
     internal static void Sub(out CompletedPoint r, in EdwardsPoint p, in AffineNielsPoint q)
     {
+        FieldElement.Add(out FieldElement d, p.Z, p.Z);
+        AddNiels(out r, p, q.YMinusX, q.YPlusX, q.XY2D, d, negate: true);
+    }
+
+    // The rest of the formula for an addend (yPlusX, yMinusX, t2d), q's own for p + q and q's with Y+X and Y-X
+    // swapped for p - q: A = (Y1-X1) yMinusX, B = (Y1+X1) yPlusX, C = T1 t2d, negated when negate is set (a
+    // constant at every call site, so the branch folds away), then (E : H : G : F).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddNiels(out CompletedPoint r, in EdwardsPoint p, in FieldElement yPlusX, in FieldElement yMinusX,
+        in FieldElement t2d, in FieldElement d, bool negate)
+    {
         FieldElement.Add(out FieldElement ypx, p.Y, p.X);
         FieldElement.Sub(out FieldElement ymx, p.Y, p.X);
-        FieldElement.Mul(out FieldElement b, ypx, q.YMinusX);
-        FieldElement.Mul(out FieldElement a, ymx, q.YPlusX);
-        FieldElement.Mul(out FieldElement c, p.T, q.XY2D);
-        FieldElement.Add(out FieldElement d, p.Z, p.Z);
+        FieldElement.Mul(out FieldElement b, ypx, yPlusX);
+        FieldElement.Mul(out FieldElement a, ymx, yMinusX);
+        FieldElement.Mul(out FieldElement c, p.T, t2d);
         FieldElement.Sub(out r.X, b, a);
         FieldElement.Add(out r.Y, b, a);
-        FieldElement.Sub(out r.Z, d, c);
-        FieldElement.Add(out r.T, d, c);
+        if (negate)
+        {
+            FieldElement.Sub(out r.Z, d, c);
+            FieldElement.Add(out r.T, d, c);
+        }
+        else
+        {
+            FieldElement.Add(out r.Z, d, c);
+            FieldElement.Sub(out r.T, d, c);
+        }
     }
 
     // Doubling, "dbl-2008-hwcd" for a = -1 (needs no T): with XX = X^2, YY = Y^2, the double is the

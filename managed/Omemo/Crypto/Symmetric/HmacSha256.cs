@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace Omemo.Crypto;
@@ -39,20 +40,8 @@ public static class HmacSha256
     /// <param name="data">The authenticated data.</param>
     /// <param name="mac">Receives the tag; 1 to <see cref="MacSize"/> bytes. A shorter span receives a truncated tag (leftmost bytes).</param>
     /// <exception cref="ArgumentException"><paramref name="mac"/> is empty or longer than <see cref="MacSize"/>.</exception>
-    public static void Compute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> mac)
-    {
-        CheckTagLength(mac.Length, nameof(mac));
-        Span<byte> full = stackalloc byte[MacSize];
-        try
-        {
-            HMACSHA256.HashData(key, data, full);
-            full[..mac.Length].CopyTo(mac);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(full);
-        }
-    }
+    public static void Compute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> mac) =>
+        ComputeTruncated(key, data, default, twoPart: false, mac);
 
     /// <summary>
     /// Computes HMAC-SHA-256(<paramref name="key"/>, <paramref name="data1"/> || <paramref name="data2"/>)
@@ -63,20 +52,8 @@ public static class HmacSha256
     /// <param name="data2">The second part of the authenticated data (e.g. the serialized message).</param>
     /// <param name="mac">Receives the tag; 1 to <see cref="MacSize"/> bytes (shorter = truncated).</param>
     /// <exception cref="ArgumentException"><paramref name="mac"/> is empty or longer than <see cref="MacSize"/>.</exception>
-    public static void Compute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data1, ReadOnlySpan<byte> data2, Span<byte> mac)
-    {
-        CheckTagLength(mac.Length, nameof(mac));
-        Span<byte> full = stackalloc byte[MacSize];
-        try
-        {
-            ComputeTwoPart(key, data1, data2, full);
-            full[..mac.Length].CopyTo(mac);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(full);
-        }
-    }
+    public static void Compute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data1, ReadOnlySpan<byte> data2, Span<byte> mac) =>
+        ComputeTruncated(key, data1, data2, twoPart: true, mac);
 
     /// <summary>
     /// Recomputes the tag of <paramref name="data"/> and compares its first <c>expectedMac.Length</c>
@@ -90,20 +67,8 @@ public static class HmacSha256
     /// </param>
     /// <returns><see langword="true"/> when the tag matches.</returns>
     /// <exception cref="ArgumentException"><paramref name="expectedMac"/> is empty or longer than <see cref="MacSize"/>.</exception>
-    public static bool Verify(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> expectedMac)
-    {
-        CheckTagLength(expectedMac.Length, nameof(expectedMac));
-        Span<byte> full = stackalloc byte[MacSize];
-        try
-        {
-            HMACSHA256.HashData(key, data, full);
-            return CryptographicOperations.FixedTimeEquals(full[..expectedMac.Length], expectedMac);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(full);
-        }
-    }
+    public static bool Verify(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> expectedMac) =>
+        VerifyTruncated(key, data, default, twoPart: false, expectedMac);
 
     /// <summary>
     /// Recomputes the tag of <paramref name="data1"/> || <paramref name="data2"/> and compares its first
@@ -115,18 +80,64 @@ public static class HmacSha256
     /// <param name="expectedMac">The received tag, 1 to <see cref="MacSize"/> bytes; its length must be fixed by protocol.</param>
     /// <returns><see langword="true"/> when the tag matches.</returns>
     /// <exception cref="ArgumentException"><paramref name="expectedMac"/> is empty or longer than <see cref="MacSize"/>.</exception>
-    public static bool Verify(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data1, ReadOnlySpan<byte> data2, ReadOnlySpan<byte> expectedMac)
+    public static bool Verify(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data1, ReadOnlySpan<byte> data2, ReadOnlySpan<byte> expectedMac) =>
+        VerifyTruncated(key, data1, data2, twoPart: true, expectedMac);
+
+    // The tag's first mac.Length bytes; the full tag lives on the stack and is wiped.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ComputeTruncated(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data1, ReadOnlySpan<byte> data2, bool twoPart, Span<byte> mac)
     {
-        CheckTagLength(expectedMac.Length, nameof(expectedMac));
-        Span<byte> full = stackalloc byte[MacSize];
+        CheckTagLength(mac.Length, nameof(mac));
+        FullTag tag = default;
+        Span<byte> full = tag;
         try
         {
-            ComputeTwoPart(key, data1, data2, full);
+            ComputeFull(key, data1, data2, twoPart, full);
+            full[..mac.Length].CopyTo(mac);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(full);
+        }
+    }
+
+    // Constant-time comparison of the tag's first expectedMac.Length bytes; the full tag is wiped.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool VerifyTruncated(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data1, ReadOnlySpan<byte> data2, bool twoPart, ReadOnlySpan<byte> expectedMac)
+    {
+        CheckTagLength(expectedMac.Length, nameof(expectedMac));
+        FullTag tag = default;
+        Span<byte> full = tag;
+        try
+        {
+            ComputeFull(key, data1, data2, twoPart, full);
             return CryptographicOperations.FixedTimeEquals(full[..expectedMac.Length], expectedMac);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(full);
+        }
+    }
+
+    // A full tag on the stack. A local of this type, unlike stackalloc, does not keep the helpers above from
+    // being inlined (the JIT inlines no method whose stackalloc it judges too large for the caller's frame).
+    [InlineArray(MacSize)]
+    private struct FullTag
+    {
+        private byte _element0;
+    }
+
+    // The full tag: the BCL one-shot for a single part (data2 unused), RFC 2104 by hand for two parts.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ComputeFull(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data1, ReadOnlySpan<byte> data2, bool twoPart, Span<byte> full)
+    {
+        if (twoPart)
+        {
+            ComputeTwoPart(key, data1, data2, full);
+        }
+        else
+        {
+            HMACSHA256.HashData(key, data1, full);
         }
     }
 

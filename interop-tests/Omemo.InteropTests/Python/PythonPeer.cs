@@ -1,0 +1,345 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Omemo.InteropTests.Python;
+
+/// <summary>
+/// A live python-omemo device: <c>/usr/bin/python3 interop-tests/python/omemo_peer.py</c>, one JSON request per line
+/// on its stdin, one JSON response per line on its stdout (the protocol is documented at the top of the script).
+/// Every request has a timeout; a failure message always carries the peer's recent stderr. Disposing asks the peer
+/// to shut down and kills it if it does not exit.
+/// </summary>
+internal sealed class PythonPeer : IDisposable
+{
+    public const string Interpreter = "/usr/bin/python3";
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    private const int StderrKeep = 16_000;
+    private readonly Process _process;
+    private readonly BlockingCollection<string?> _lines = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Thread _reader;
+    private int _nextId;
+    private bool _broken;
+    private bool _disposed;
+
+    public string Name { get; }
+    public TimeSpan Timeout { get; set; }
+
+    /// <summary>Device id and public data returned by <see cref="Init"/>.</summary>
+    public PeerIdentity? Identity { get; private set; }
+
+    private PythonPeer(string name, Process process, TimeSpan timeout)
+    {
+        Name = name;
+        _process = process;
+        Timeout = timeout;
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (_stderr)
+            {
+                _stderr.AppendLine(e.Data);
+                if (_stderr.Length > 4 * StderrKeep) _stderr.Remove(0, _stderr.Length - StderrKeep);
+            }
+        };
+        _process.BeginErrorReadLine();
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"python-peer {name} stdout" };
+        _reader.Start();
+    }
+
+    /// <summary>Starts a peer process. <paramref name="name"/> only labels messages.</summary>
+    public static PythonPeer Start(string name, TimeSpan? timeout = null, string? logLevel = null)
+    {
+        var start = new ProcessStartInfo(Interpreter)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardInputEncoding = new UTF8Encoding(false),
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = Path.GetDirectoryName(ScriptPath)!,
+        };
+        start.ArgumentList.Add("-u");
+        start.ArgumentList.Add(ScriptPath);
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        start.Environment["PYTHONIOENCODING"] = "utf-8";
+        if (logLevel is not null) start.Environment["OMEMO_PEER_LOG"] = logLevel;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Interpreter}");
+        return new PythonPeer(name, process, timeout ?? DefaultTimeout);
+    }
+
+    // ---- locating the scripts --------------------------------------------------------------------------------
+
+    /// <summary>The repository root: the first directory upwards holding Omemo.Native.sln, searched from the test
+    /// binaries, the current directory and (for builds with --artifacts-path elsewhere) this source file.</summary>
+    public static string RepositoryRoot => s_root.Value;
+
+    public static string PythonDirectory => Path.Combine(RepositoryRoot, "interop-tests", "python");
+    public static string ScriptPath => Path.Combine(PythonDirectory, "omemo_peer.py");
+    public static string VectorScriptPath => Path.Combine(PythonDirectory, "make_vectors.py");
+
+    private static readonly Lazy<string> s_root = new(() => FindRoot());
+
+    private static string FindRoot([CallerFilePath] string sourceFile = "")
+    {
+        var starts = new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), Path.GetDirectoryName(sourceFile) ?? "" };
+        foreach (var start in starts)
+        {
+            if (start.Length == 0 || !Directory.Exists(start)) continue;
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Omemo.Native.sln"))) return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException($"Omemo.Native.sln not found above any of: {string.Join(", ", starts)}");
+    }
+
+    // ---- raw protocol ----------------------------------------------------------------------------------------
+
+    private void ReadLoop()
+    {
+        try
+        {
+            while (true)
+            {
+                string? line = _process.StandardOutput.ReadLine();
+                _lines.Add(line);
+                if (line is null) break;
+            }
+        }
+        catch (Exception)
+        {
+            _lines.TryAdd(null);
+        }
+        finally
+        {
+            _lines.CompleteAdding();
+        }
+    }
+
+    /// <summary>The last lines the peer wrote to stderr.</summary>
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.Length <= StderrKeep ? _stderr.ToString() : _stderr.ToString(_stderr.Length - StderrKeep, StderrKeep);
+            }
+        }
+    }
+
+    /// <summary>Sends one request and returns the response object, whether it reports success or an error.
+    /// Throws <see cref="PythonPeerException"/> when the process fails (exit, timeout, bad output).</summary>
+    public JsonObject Send(string command, JsonObject? arguments = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_broken) throw Failure(command, "the peer is unusable after an earlier failure");
+        var request = arguments?.DeepClone().AsObject() ?? new JsonObject();
+        int id = ++_nextId;
+        request["cmd"] = command;
+        request["id"] = id;
+        try
+        {
+            _process.StandardInput.WriteLine(request.ToJsonString());
+            _process.StandardInput.Flush();
+        }
+        catch (IOException e)
+        {
+            _broken = true;
+            throw Failure(command, $"writing the request failed ({e.Message})");
+        }
+
+        string? line;
+        try
+        {
+            if (!_lines.TryTake(out line, Timeout))
+            {
+                _broken = true;
+                if (_lines.IsCompleted) line = null; // stdout closed
+                else throw Failure(command, $"no response within {Timeout.TotalSeconds:0} s");
+            }
+        }
+        catch (InvalidOperationException) // completed: stdout closed
+        {
+            line = null;
+        }
+        if (line is null)
+        {
+            _broken = true;
+            _process.WaitForExit(2000);
+            string exit = _process.HasExited ? $"exited with status {_process.ExitCode}" : "closed its stdout";
+            throw Failure(command, $"the peer {exit}");
+        }
+
+        JsonObject response;
+        try
+        {
+            response = JsonNode.Parse(line)?.AsObject() ?? throw new JsonException("null");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            _broken = true;
+            throw Failure(command, $"not a JSON object on stdout: {Truncate(line)} ({e.Message})");
+        }
+        if (response["id"]?.GetValue<int>() != id)
+        {
+            _broken = true;
+            throw Failure(command, $"response id mismatch: {Truncate(line)}");
+        }
+        return response;
+    }
+
+    /// <summary>Sends a request that must succeed; a peer-reported error throws <see cref="PythonPeerException"/>
+    /// with its type in <see cref="PythonPeerException.ErrorType"/>.</summary>
+    public JsonObject Call(string command, JsonObject? arguments = null)
+    {
+        var response = Send(command, arguments);
+        if (response["ok"]?.GetValue<bool>() == true) return response;
+        throw new PythonPeerException(Name, command, ErrorOf(response), Stderr);
+    }
+
+    private static PeerError ErrorOf(JsonObject response) => new(
+        (string?)response["error"] ?? "?", (string?)response["message"] ?? "",
+        response["causes"]?.AsArray().Select(c => (string?)c ?? "?").ToArray() ?? [], (string?)response["stage"] ?? "");
+
+    private PythonPeerException Failure(string command, string what) =>
+        new(Name, command, new PeerError("PeerProcessFailure", what, [], "process"), Stderr);
+
+    private static string Truncate(string s) => s.Length <= 300 ? s : s[..300] + "...";
+
+    // ---- typed commands --------------------------------------------------------------------------------------
+
+    public PeerIdentity Init(string jid, uint? deviceId = null, string? label = null)
+    {
+        var args = new JsonObject { ["jid"] = jid };
+        if (deviceId is not null) args["device_id"] = deviceId.Value;
+        if (label is not null) args["label"] = label;
+        var r = Call("init", args);
+        Identity = new PeerIdentity(jid, r["device_id"]!.GetValue<uint>(), Convert.FromBase64String((string)r["identity_key_b64"]!),
+            (string)r["fingerprint"]!, (string)r["bundle_xml"]!, (string)r["devicelist_xml"]!);
+        return Identity;
+    }
+
+    /// <summary>The peer's current bundle (python-omemo replaces used pre-keys after every key exchange).</summary>
+    public string BundleXml() => (string)Call("bundle")["bundle_xml"]!;
+
+    public string DeviceListXml(string? jid = null) =>
+        (string)Call("devicelist", jid is null ? null : new JsonObject { ["jid"] = jid })["devicelist_xml"]!;
+
+    public void AddPeerBundle(string jid, uint deviceId, string bundleXml) =>
+        Call("add_peer_bundle", new JsonObject { ["jid"] = jid, ["device_id"] = deviceId, ["bundle_xml"] = bundleXml });
+
+    public uint[] SetDeviceList(string jid, string deviceListXml) =>
+        Call("set_devicelist", new JsonObject { ["jid"] = jid, ["devicelist_xml"] = deviceListXml })["devices"]!
+            .AsArray().Select(d => d!.GetValue<uint>()).ToArray();
+
+    /// <summary>Encrypts for every device of the recipients; returns the &lt;encrypted&gt; element.</summary>
+    public string Encrypt(byte[] plaintext, params string[] toJids)
+    {
+        var r = Call("encrypt", new JsonObject
+        {
+            ["to_jids"] = new JsonArray(toJids.Select(j => (JsonNode?)j).ToArray()),
+            ["plaintext_b64"] = Convert.ToBase64String(plaintext),
+        });
+        var errors = r["errors"]!.AsArray();
+        if (errors.Count > 0) throw new PythonPeerException(Name, "encrypt", new PeerError("EncryptionErrors", errors.ToJsonString(), [], "omemo"), Stderr);
+        return (string)r["encrypted_xml"]!;
+    }
+
+    public string EncryptEmpty(string toJid, uint deviceId) =>
+        (string)Call("encrypt_empty", new JsonObject { ["to_jid"] = toJid, ["device_id"] = deviceId })["encrypted_xml"]!;
+
+    /// <summary>Decrypts; a refusal throws <see cref="PythonPeerException"/>. Plaintext is null for an empty message.</summary>
+    public PeerDecrypted Decrypt(string fromJid, string encryptedXml)
+    {
+        var r = Call("decrypt", new JsonObject { ["from_jid"] = fromJid, ["encrypted_xml"] = encryptedXml });
+        var b64 = (string?)r["plaintext_b64"];
+        return new PeerDecrypted(b64 is null ? null : Convert.FromBase64String(b64), (string)r["sender_jid"]!, r["sender_device_id"]!.GetValue<uint>());
+    }
+
+    /// <summary>Decrypts, returning the peer's error instead of throwing when it refuses the message.</summary>
+    public (PeerDecrypted? Result, PeerError? Error) TryDecrypt(string fromJid, string encryptedXml)
+    {
+        var r = Send("decrypt", new JsonObject { ["from_jid"] = fromJid, ["encrypted_xml"] = encryptedXml });
+        if (r["ok"]?.GetValue<bool>() != true) return (null, ErrorOf(r));
+        var b64 = (string?)r["plaintext_b64"];
+        return (new PeerDecrypted(b64 is null ? null : Convert.FromBase64String(b64), (string)r["sender_jid"]!, r["sender_device_id"]!.GetValue<uint>()), null);
+    }
+
+    /// <summary>Messages python-omemo sent on its own since the last call (KEX completion, heartbeats, notices).</summary>
+    public IReadOnlyList<PeerOutgoing> Outbox() =>
+        Call("outbox")["messages"]!.AsArray()
+            .Select(m => new PeerOutgoing((string)m!["to_jid"]!, (string)m["encrypted_xml"]!)).ToList();
+
+    /// <summary>python-omemo's replace_sessions for one device; the notice is then in <see cref="Outbox"/>.</summary>
+    public void ReplaceSession(string jid, uint deviceId)
+    {
+        var failed = Call("replace_session", new JsonObject { ["jid"] = jid, ["device_id"] = deviceId })["failed"]!.AsObject();
+        if (failed.Count > 0) throw new PythonPeerException(Name, "replace_session", new PeerError("ReplacementFailed", failed.ToJsonString(), [], "omemo"), Stderr);
+    }
+
+    public JsonObject SessionInfo(string jid, uint deviceId) =>
+        Call("session_info", new JsonObject { ["jid"] = jid, ["device_id"] = deviceId });
+
+    // ---- lifetime --------------------------------------------------------------------------------------------
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        try
+        {
+            if (!_broken && !_process.HasExited)
+            {
+                try
+                {
+                    var saved = Timeout;
+                    Timeout = TimeSpan.FromSeconds(5);
+                    Send("shutdown");
+                    Timeout = saved;
+                }
+                catch (PythonPeerException) { }
+                catch (InvalidOperationException) { }
+            }
+            try { _process.StandardInput.Close(); } catch (IOException) { }
+            if (!_process.WaitForExit(5000))
+            {
+                try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                _process.WaitForExit(5000);
+            }
+        }
+        finally
+        {
+            _disposed = true;
+            _process.Dispose();
+        }
+    }
+}
+
+internal sealed record PeerIdentity(string Jid, uint DeviceId, byte[] IdentityKey, string Fingerprint, string BundleXml, string DeviceListXml);
+
+internal sealed record PeerDecrypted(byte[]? Plaintext, string SenderJid, uint SenderDeviceId);
+
+internal sealed record PeerOutgoing(string ToJid, string EncryptedXml);
+
+/// <summary>An error response of the peer: the Python exception class, its message, the chained exception
+/// classes and the stage (request, parse, omemo, process).</summary>
+internal sealed record PeerError(string Type, string Message, string[] Causes, string Stage)
+{
+    public override string ToString() =>
+        $"{Type} [{Stage}]: {Message}" + (Causes.Length > 0 ? $" (caused by {string.Join(" <- ", Causes)})" : "");
+}
+
+internal sealed class PythonPeerException(string peer, string command, PeerError error, string stderr)
+    : Exception($"python peer '{peer}', command '{command}': {error}\n--- peer stderr (last lines) ---\n{stderr}")
+{
+    public PeerError Error { get; } = error;
+    public string ErrorType => Error.Type;
+}

@@ -1,0 +1,297 @@
+using System.Security.Cryptography;
+using Omemo.Crypto;
+using Omemo.Errors;
+using Omemo.Ratchet;
+using Omemo.Wire;
+using Omemo.X3dh;
+
+namespace Omemo.Sessions;
+
+/// <summary>
+/// One OMEMO 2 Double Ratchet session with one remote device (XEP-0384 section 4), interoperable with
+/// python-twomemo. The initiator repeats the <c>OMEMOKeyExchange</c> header on every message until it has
+/// decrypted a message from the peer. Decryption commits only on success: a failed <see cref="Decrypt"/> leaves
+/// the session exactly as it was. Not thread-safe.
+/// </summary>
+public sealed class OmemoSession : IDisposable
+{
+    /// <summary>The largest key material <see cref="Encrypt"/> accepts (OMEMO uses 32 or 48 bytes).</summary>
+    public const int MaxKeyMaterialSize = 1024;
+
+    private const byte FormatVersion = 1;
+    private const int KeySize = 32;
+    private const int MaxSerializedSize = 128 * 1024;
+    private const byte FlagInitiator = 1, FlagPending = 2;
+
+    private readonly DoubleRatchet _ratchet;
+    private readonly byte[] _associatedData;   // IK_initiator || IK_responder (Ed25519)
+    private readonly bool _isInitiator;
+    private bool _pending;
+    private readonly uint _preKeyId;
+    private readonly uint _signedPreKeyId;
+    private readonly byte[] _kexIdentityKey;   // the initiator's IK, as sent in the OMEMOKeyExchange
+    private readonly byte[] _kexEphemeral;     // the initiator's X3DH ephemeral public key
+    private bool _disposed;
+
+    private OmemoSession(DoubleRatchet ratchet, byte[] associatedData, bool isInitiator, bool pending,
+        uint preKeyId, uint signedPreKeyId, byte[] kexIdentityKey, byte[] kexEphemeral)
+    {
+        _ratchet = ratchet;
+        _associatedData = associatedData;
+        _isInitiator = isInitiator;
+        _pending = pending;
+        _preKeyId = preKeyId;
+        _signedPreKeyId = signedPreKeyId;
+        _kexIdentityKey = kexIdentityKey;
+        _kexEphemeral = kexEphemeral;
+    }
+
+    /// <summary>
+    /// Starts a session as initiator: verifies the signed pre-key signature, picks a random one-time pre-key
+    /// (or <paramref name="preKeyId"/>) and runs X3DH. No message is produced yet; the first <see cref="Encrypt"/>
+    /// returns the <c>OMEMOKeyExchange</c>.
+    /// </summary>
+    /// <param name="own">This device's identity.</param>
+    /// <param name="peer">The peer device's bundle.</param>
+    /// <param name="preKeyId">The pre-key to use; null picks one at random.</param>
+    /// <exception cref="InvalidSignatureException">The signed pre-key signature does not verify.</exception>
+    /// <exception cref="MissingPreKeyException">The bundle has no pre-key.</exception>
+    /// <exception cref="InvalidKeyException">A bundle key has the wrong size, is not a valid point or is of small order.</exception>
+    /// <exception cref="ArgumentException"><paramref name="preKeyId"/> is not in the bundle.</exception>
+    public static OmemoSession Initiate(IdentityKeyPair own, Bundle peer, uint? preKeyId = null)
+    {
+        Span<byte> ephemeral = stackalloc byte[KeySize];
+        Span<byte> ratchetKey = stackalloc byte[KeySize];
+        try
+        {
+            X25519.GeneratePrivateKey(ephemeral);
+            X25519.GeneratePrivateKey(ratchetKey);
+            return Initiate(own, peer, preKeyId, ephemeral, ratchetKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(ephemeral);
+            CryptographicOperations.ZeroMemory(ratchetKey);
+        }
+    }
+
+    /// <summary>Initiate with given ephemeral and first ratchet private keys (known-answer tests).</summary>
+    internal static OmemoSession Initiate(IdentityKeyPair own, Bundle peer, uint? preKeyId,
+        ReadOnlySpan<byte> ephemeralPrivate, ReadOnlySpan<byte> ratchetPrivate)
+    {
+        ArgumentNullException.ThrowIfNull(own);
+        ArgumentNullException.ThrowIfNull(peer);
+        if (peer.IdentityKey is not { Length: KeySize } || peer.SignedPreKey is not { Length: KeySize })
+            throw new InvalidKeyException("The bundle's identity key and signed pre-key must be 32 bytes.");
+        if (!peer.HasValidSignature())
+            throw new InvalidSignatureException("The bundle's signed pre-key signature does not verify.");
+        if (peer.PreKeys is null || peer.PreKeys.Count == 0)
+            throw new MissingPreKeyException("The bundle has no pre-key.");
+        PreKeyPublic preKey;
+        if (preKeyId is uint wanted)
+        {
+            preKey = peer.PreKeys.FirstOrDefault(p => p is not null && p.Id == wanted)
+                ?? throw new ArgumentException("The bundle has no pre-key with this id.", nameof(preKeyId));
+        }
+        else
+        {
+            preKey = peer.PreKeys[RandomNumberGenerator.GetInt32(peer.PreKeys.Count)];
+        }
+        if (preKey?.PublicKey is not { Length: KeySize }) throw new InvalidKeyException("The bundle's pre-key must be 32 bytes.");
+
+        Span<byte> sharedSecret = stackalloc byte[KeySize];
+        byte[] ad = new byte[X3dhAgreement.AssociatedDataSize];
+        try
+        {
+            X3dhAgreement.Initiate(own, peer.IdentityKey, peer.SignedPreKey, preKey.PublicKey, ephemeralPrivate, sharedSecret, ad);
+            DoubleRatchet ratchet = DoubleRatchet.CreateInitiator(sharedSecret, peer.SignedPreKey, ratchetPrivate);
+            byte[] ephemeralPublic = new byte[KeySize];
+            X25519.DerivePublicKey(ephemeralPrivate, ephemeralPublic);
+            return new OmemoSession(ratchet, ad, isInitiator: true, pending: true,
+                preKey.Id, peer.SignedPreKeyId, own.PublicKey.ToArray(), ephemeralPublic);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(sharedSecret);
+        }
+    }
+
+    /// <summary>
+    /// Builds a session as responder from a received <c>OMEMOKeyExchange</c> and decrypts the message in it.
+    /// The caller then deletes (or hides) the used pre-key <see cref="UsedPreKeyId"/> and republishes its bundle.
+    /// </summary>
+    /// <param name="own">This device's identity.</param>
+    /// <param name="keys">Looks up this device's signed pre-key and pre-key by the ids in the message.</param>
+    /// <param name="keyExchange">The serialized <c>OMEMOKeyExchange</c>.</param>
+    /// <param name="keyMaterial">Receives the decrypted key material (48 bytes, or 32 zero bytes for an empty message).</param>
+    /// <exception cref="MalformedMessageException">The message is not a valid <c>OMEMOKeyExchange</c>.</exception>
+    /// <exception cref="MissingPreKeyException">The key exchange does not name a pre-key.</exception>
+    /// <exception cref="UnknownSignedPreKeyException">The signed pre-key id is unknown.</exception>
+    /// <exception cref="UnknownPreKeyException">The pre-key id is unknown (or already used).</exception>
+    /// <exception cref="InvalidKeyException">The identity or ephemeral key is not a valid key.</exception>
+    /// <exception cref="AuthenticationFailedException">The enclosed message does not authenticate.</exception>
+    /// <exception cref="TooManySkippedMessagesException">The enclosed message skips too many keys.</exception>
+    /// <exception cref="DecryptionFailedException">The enclosed ciphertext is malformed.</exception>
+    public static OmemoSession AcceptKeyExchange(IdentityKeyPair own, IPreKeySource keys, ReadOnlySpan<byte> keyExchange, out byte[] keyMaterial)
+    {
+        ArgumentNullException.ThrowIfNull(own);
+        ArgumentNullException.ThrowIfNull(keys);
+        OmemoKeyExchange kex = OmemoKeyExchange.Parse(keyExchange);
+        OmemoMessage first = OmemoMessage.Parse(kex.Message.Message);
+        SignedPreKey signedPreKey = keys.GetSignedPreKey(kex.SignedPreKeyId)
+            ?? throw new UnknownSignedPreKeyException("The key exchange uses an unknown signed pre-key.");
+        PreKey preKey = keys.GetPreKey(kex.PreKeyId)
+            ?? throw new UnknownPreKeyException("The key exchange uses an unknown pre-key.");
+
+        Span<byte> sharedSecret = stackalloc byte[KeySize];
+        Span<byte> ratchetKey = stackalloc byte[KeySize];
+        byte[] ad = new byte[X3dhAgreement.AssociatedDataSize];
+        DoubleRatchet? ratchet = null;
+        try
+        {
+            X3dhAgreement.Respond(own, kex.IdentityKey, kex.EphemeralKey, signedPreKey.PrivateKey, preKey.PrivateKey, sharedSecret, ad);
+            X25519.GeneratePrivateKey(ratchetKey);
+            ratchet = DoubleRatchet.CreateResponder(sharedSecret, signedPreKey.PrivateKey, first.DhPub, ratchetKey);
+            keyMaterial = ratchet.Decrypt(kex.Message, ad);
+            var session = new OmemoSession(ratchet, ad, isInitiator: false, pending: false,
+                kex.PreKeyId, kex.SignedPreKeyId, kex.IdentityKey, kex.EphemeralKey);
+            ratchet = null;
+            return session;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(sharedSecret);
+            CryptographicOperations.ZeroMemory(ratchetKey);
+            ratchet?.Dispose();
+        }
+    }
+
+    /// <summary>True on the initiator's side until a message from the peer was decrypted; while true,
+    /// <see cref="Encrypt"/> wraps every message in an <c>OMEMOKeyExchange</c>.</summary>
+    public bool IsKeyExchangePending => _pending;
+
+    /// <summary>Whether this side started the session (ran X3DH actively).</summary>
+    public bool IsInitiator => _isInitiator;
+
+    /// <summary>The peer device's 32-byte Ed25519 identity key.</summary>
+    public ReadOnlySpan<byte> PeerIdentityKey => _isInitiator ? _associatedData.AsSpan(KeySize, KeySize) : _associatedData.AsSpan(0, KeySize);
+
+    /// <summary>The responder's one-time pre-key id used by the key exchange.</summary>
+    public uint UsedPreKeyId => _preKeyId;
+
+    /// <summary>The responder's signed pre-key id used by the key exchange.</summary>
+    public uint UsedSignedPreKeyId => _signedPreKeyId;
+
+    /// <summary>The initiator's 32-byte X3DH ephemeral public key (ek) of the key exchange that built this session.</summary>
+    public ReadOnlySpan<byte> KeyExchangeEphemeral => _kexEphemeral;
+
+    /// <summary>
+    /// Whether <paramref name="keyExchange"/> is the key exchange this session was built from (same identity key,
+    /// ephemeral key, signed pre-key id and pre-key id, as python-twomemo compares). A repeated key exchange is
+    /// processed by decrypting only its <see cref="OmemoKeyExchange.Message"/> with <see cref="Decrypt"/>;
+    /// a different one builds a new session (XEP-0384 4.3).
+    /// </summary>
+    public bool IsSameKeyExchange(OmemoKeyExchange keyExchange)
+    {
+        ArgumentNullException.ThrowIfNull(keyExchange);
+        return keyExchange.PreKeyId == _preKeyId && keyExchange.SignedPreKeyId == _signedPreKeyId
+            && keyExchange.IdentityKey.AsSpan().SequenceEqual(_kexIdentityKey)
+            && keyExchange.EphemeralKey.AsSpan().SequenceEqual(_kexEphemeral);
+    }
+
+    /// <summary>
+    /// Encrypts key material (32-byte key || 16-byte payload MAC, or 32 zero bytes for an empty OMEMO message)
+    /// with the next message key. Returns <c>OMEMOKeyExchange</c> bytes while <see cref="IsKeyExchangePending"/>,
+    /// otherwise <c>OMEMOAuthenticatedMessage</c> bytes.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="keyMaterial"/> is longer than <see cref="MaxKeyMaterialSize"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    public byte[] Encrypt(ReadOnlySpan<byte> keyMaterial)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (keyMaterial.Length > MaxKeyMaterialSize)
+            throw new ArgumentException($"Key material is at most {MaxKeyMaterialSize} bytes.", nameof(keyMaterial));
+        OmemoAuthenticatedMessage message = _ratchet.Encrypt(keyMaterial, _associatedData);
+        if (!_pending) return message.ToByteArray();
+        return new OmemoKeyExchange(_preKeyId, _signedPreKeyId, _kexIdentityKey, _kexEphemeral, message).ToByteArray();
+    }
+
+    /// <summary>
+    /// Decrypts an <c>OMEMOAuthenticatedMessage</c> and returns the key material. On success an initiator's pending
+    /// key exchange is confirmed; on any failure the session is unchanged.
+    /// </summary>
+    /// <exception cref="MalformedMessageException">Not a valid <c>OMEMOAuthenticatedMessage</c>/<c>OMEMOMessage</c> or too large.</exception>
+    /// <exception cref="AuthenticationFailedException">The MAC does not match.</exception>
+    /// <exception cref="DuplicateMessageException">The message key was already used (or evicted).</exception>
+    /// <exception cref="TooManySkippedMessagesException">The message skips more than 1000 message keys.</exception>
+    /// <exception cref="InvalidKeyException">The message's ratchet key is of small order.</exception>
+    /// <exception cref="DecryptionFailedException">The authenticated ciphertext has invalid padding.</exception>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    public byte[] Decrypt(ReadOnlySpan<byte> authenticatedMessage)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        byte[] plaintext = _ratchet.Decrypt(authenticatedMessage, _associatedData);
+        _pending = false;
+        return plaintext;
+    }
+
+    /// <summary>Number of skipped message keys currently stored (at most 1000).</summary>
+    public int SkippedMessageKeyCount => _ratchet.SkippedKeyCount;
+
+    /// <summary>
+    /// Serializes the full session state (compact versioned binary format, version 1). The result contains
+    /// private keys: store it protected and wipe it after use.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    public byte[] Serialize()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        byte[] data = new byte[1 + 1 + X3dhAgreement.AssociatedDataSize + 4 + 4 + KeySize + KeySize + _ratchet.SerializedSize];
+        var w = new StateWriter(data);
+        w.WriteByte(FormatVersion);
+        w.WriteByte((byte)((_isInitiator ? FlagInitiator : 0) | (_pending ? FlagPending : 0)));
+        w.Write(_associatedData);
+        w.WriteUInt32(_preKeyId);
+        w.WriteUInt32(_signedPreKeyId);
+        w.Write(_kexIdentityKey);
+        w.Write(_kexEphemeral);
+        _ratchet.WriteTo(ref w);
+        if (w.Position != data.Length) throw new InvalidOperationException("Session size mismatch.");
+        return data;
+    }
+
+    /// <summary>Restores a session written by <see cref="Serialize"/>.</summary>
+    /// <exception cref="MalformedMessageException">The data is truncated, too long, of an unknown version or inconsistent.</exception>
+    public static OmemoSession Deserialize(ReadOnlySpan<byte> data)
+    {
+        if (data.Length > MaxSerializedSize) throw new MalformedMessageException("The serialized session state is too large.");
+        var r = new StateReader(data);
+        if (r.ReadByte() != FormatVersion) throw new MalformedMessageException("Unknown session state version.");
+        byte flags = r.ReadByte();
+        if ((flags & ~(FlagInitiator | FlagPending)) != 0) throw new MalformedMessageException("The serialized session state is invalid.");
+        bool isInitiator = (flags & FlagInitiator) != 0;
+        bool pending = (flags & FlagPending) != 0;
+        if (pending && !isInitiator) throw new MalformedMessageException("The serialized session state is invalid.");
+        byte[] ad = r.ReadArray(X3dhAgreement.AssociatedDataSize);
+        uint preKeyId = r.ReadUInt32();
+        uint signedPreKeyId = r.ReadUInt32();
+        byte[] kexIdentityKey = r.ReadArray(KeySize);
+        byte[] kexEphemeral = r.ReadArray(KeySize);
+        if (!kexIdentityKey.AsSpan().SequenceEqual(ad.AsSpan(0, KeySize)))
+            throw new MalformedMessageException("The serialized session state is inconsistent.");
+        DoubleRatchet ratchet = DoubleRatchet.ReadFrom(ref r);
+        if (!r.AtEnd)
+        {
+            ratchet.Dispose();
+            throw new MalformedMessageException("The serialized session state has trailing bytes.");
+        }
+        return new OmemoSession(ratchet, ad, isInitiator, pending, preKeyId, signedPreKeyId, kexIdentityKey, kexEphemeral);
+    }
+
+    /// <summary>Wipes the session's secrets; further use throws <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _ratchet.Dispose();
+    }
+}
