@@ -162,9 +162,10 @@ internal sealed class EngineDevice : IPreKeySource, IDisposable
         var element = EncryptedElement.Parse(encryptedXml);
         var key = element.FindKey(Jid, DeviceId) ?? throw new NotForUsException();
         var sender = (fromJid, element.SenderDeviceId);
-        byte[] keyMaterial;
+        byte[]? plaintext;
         bool newSession = false;
         OmemoSession session;
+        // The library's whole-message calls: a session only advances (or is created) when key and payload authenticate.
         if (key.IsKeyExchange)
         {
             var kex = OmemoKeyExchange.Parse(key.Data);
@@ -172,11 +173,11 @@ internal sealed class EngineDevice : IPreKeySource, IDisposable
             if (existing is not null && !existing.IsInitiator && existing.IsSameKeyExchange(kex))
             {
                 session = existing;
-                keyMaterial = session.Decrypt(kex.Message.ToByteArray());
+                plaintext = session.DecryptMessage(kex.Message.ToByteArray(), element.Payload);
             }
             else
             {
-                session = OmemoSession.AcceptKeyExchange(Identity, this, key.Data, out keyMaterial);
+                session = OmemoSession.AcceptKeyExchangeMessage(Identity, this, key.Data, element.Payload, out plaintext);
                 Replace(sender, session);
                 _preKeys.Remove(session.UsedPreKeyId);
                 UsedPreKeys.Add(session.UsedPreKeyId);
@@ -186,23 +187,9 @@ internal sealed class EngineDevice : IPreKeySource, IDisposable
         else
         {
             session = _sessions.GetValueOrDefault(sender) ?? throw new NoSessionException("no session with the sending device");
-            keyMaterial = session.Decrypt(key.Data);
+            plaintext = session.DecryptMessage(key.Data, element.Payload);
         }
-
-        try
-        {
-            if (element.Payload is null)
-            {
-                if (keyMaterial.Length != OmemoPayload.EmptyKeyMaterialSize || keyMaterial.Any(b => b != 0))
-                    throw new MalformedMessageException("an empty OMEMO message must carry 32 zero bytes");
-                return new EngineDecrypted(null, element.SenderDeviceId, key.IsKeyExchange, newSession, session);
-            }
-            return new EngineDecrypted(OmemoPayload.Decrypt(keyMaterial, element.Payload), element.SenderDeviceId, key.IsKeyExchange, newSession, session);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(keyMaterial);
-        }
+        return new EngineDecrypted(plaintext, element.SenderDeviceId, key.IsKeyExchange, newSession, session);
     }
 
     public void Dispose()

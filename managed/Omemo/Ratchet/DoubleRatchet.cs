@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Omemo.Crypto;
 using Omemo.Errors;
+using Omemo.Sessions;
 using Omemo.Wire;
 
 namespace Omemo.Ratchet;
@@ -123,14 +124,15 @@ internal sealed class DoubleRatchet : IDisposable
     }
 
     /// <summary>Decrypts an <c>OMEMOAuthenticatedMessage</c>; the state changes only if it succeeds.</summary>
-    internal byte[] Decrypt(ReadOnlySpan<byte> authenticatedMessage, ReadOnlySpan<byte> associatedData)
+    internal byte[] Decrypt(ReadOnlySpan<byte> authenticatedMessage, ReadOnlySpan<byte> associatedData,
+        KeyMaterialCheck? beforeCommit = null)
     {
         OmemoAuthenticatedMessage auth = OmemoAuthenticatedMessage.Parse(authenticatedMessage);
-        return Decrypt(auth, associatedData);
+        return Decrypt(auth, associatedData, beforeCommit);
     }
 
-    /// <inheritdoc cref="Decrypt(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
-    internal byte[] Decrypt(OmemoAuthenticatedMessage auth, ReadOnlySpan<byte> associatedData)
+    /// <inheritdoc cref="Decrypt(ReadOnlySpan{byte}, ReadOnlySpan{byte}, KeyMaterialCheck)"/>
+    internal byte[] Decrypt(OmemoAuthenticatedMessage auth, ReadOnlySpan<byte> associatedData, KeyMaterialCheck? beforeCommit = null)
     {
         OmemoMessage message = OmemoMessage.Parse(auth.Message);
         if (message.Ciphertext is null) throw new MalformedMessageException("The OMEMOMessage has no ciphertext.");
@@ -140,6 +142,7 @@ internal sealed class DoubleRatchet : IDisposable
         if (index >= 0)
         {
             byte[] plaintext = RatchetAead.Open(_skipped[index].MessageKey, associatedData, auth.Message, auth.Mac, message.Ciphertext);
+            RunCheck(beforeCommit, plaintext);
             CryptographicOperations.ZeroMemory(_skipped[index].MessageKey);
             _skipped.RemoveAt(index);
             return plaintext;
@@ -208,6 +211,8 @@ internal sealed class DoubleRatchet : IDisposable
                 CryptographicOperations.ZeroMemory(messageKey);
             }
 
+            RunCheck(beforeCommit, plaintext);
+
             // Commit.
             if (!sameChain)
             {
@@ -245,6 +250,22 @@ internal sealed class DoubleRatchet : IDisposable
         finally
         {
             pending.Wipe();
+        }
+    }
+
+    // The caller's last word before anything is committed (e.g. the payload MAC): if it throws, the
+    // decrypted key material is wiped and the ratchet stays exactly as it was.
+    private static void RunCheck(KeyMaterialCheck? check, byte[] plaintext)
+    {
+        if (check is null) return;
+        try
+        {
+            check(plaintext);
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            throw;
         }
     }
 

@@ -10,7 +10,7 @@ namespace Omemo.Sessions;
 /// <summary>
 /// One OMEMO 2 Double Ratchet session with one remote device (XEP-0384 section 4), interoperable with
 /// python-twomemo. The initiator repeats the <c>OMEMOKeyExchange</c> header on every message until it has
-/// decrypted a message from the peer. Decryption commits only on success: a failed <see cref="Decrypt"/> leaves
+/// decrypted a message from the peer. Decryption commits only on success: a failed <see cref="Decrypt(ReadOnlySpan{byte})"/> leaves
 /// the session exactly as it was. Not thread-safe.
 /// </summary>
 public sealed class OmemoSession : IDisposable
@@ -133,6 +133,10 @@ public sealed class OmemoSession : IDisposable
     /// <exception cref="TooManySkippedMessagesException">The enclosed message skips too many keys.</exception>
     /// <exception cref="DecryptionFailedException">The enclosed ciphertext is malformed.</exception>
     public static OmemoSession AcceptKeyExchange(IdentityKeyPair own, IPreKeySource keys, ReadOnlySpan<byte> keyExchange, out byte[] keyMaterial)
+        => AcceptKeyExchange(own, keys, keyExchange, null, out keyMaterial);
+
+    private static OmemoSession AcceptKeyExchange(IdentityKeyPair own, IPreKeySource keys, ReadOnlySpan<byte> keyExchange,
+        KeyMaterialCheck? beforeCommit, out byte[] keyMaterial)
     {
         ArgumentNullException.ThrowIfNull(own);
         ArgumentNullException.ThrowIfNull(keys);
@@ -152,7 +156,7 @@ public sealed class OmemoSession : IDisposable
             X3dhAgreement.Respond(own, kex.IdentityKey, kex.EphemeralKey, signedPreKey.PrivateKey, preKey.PrivateKey, sharedSecret, ad);
             X25519.GeneratePrivateKey(ratchetKey);
             ratchet = DoubleRatchet.CreateResponder(sharedSecret, signedPreKey.PrivateKey, first.DhPub, ratchetKey);
-            keyMaterial = ratchet.Decrypt(kex.Message, ad);
+            keyMaterial = ratchet.Decrypt(kex.Message, ad, beforeCommit);
             var session = new OmemoSession(ratchet, ad, isInitiator: false, pending: false,
                 kex.PreKeyId, kex.SignedPreKeyId, kex.IdentityKey, kex.EphemeralKey);
             ratchet = null;
@@ -188,7 +192,7 @@ public sealed class OmemoSession : IDisposable
     /// <summary>
     /// Whether <paramref name="keyExchange"/> is the key exchange this session was built from (same identity key,
     /// ephemeral key, signed pre-key id and pre-key id, as python-twomemo compares). A repeated key exchange is
-    /// processed by decrypting only its <see cref="OmemoKeyExchange.Message"/> with <see cref="Decrypt"/>;
+    /// processed by decrypting only its <see cref="OmemoKeyExchange.Message"/> with <see cref="Decrypt(ReadOnlySpan{byte})"/>;
     /// a different one builds a new session (XEP-0384 4.3).
     /// </summary>
     public bool IsSameKeyExchange(OmemoKeyExchange keyExchange)
@@ -227,12 +231,60 @@ public sealed class OmemoSession : IDisposable
     /// <exception cref="InvalidKeyException">The message's ratchet key is of small order.</exception>
     /// <exception cref="DecryptionFailedException">The authenticated ciphertext has invalid padding.</exception>
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
-    public byte[] Decrypt(ReadOnlySpan<byte> authenticatedMessage)
+    public byte[] Decrypt(ReadOnlySpan<byte> authenticatedMessage) => Decrypt(authenticatedMessage, null);
+
+    /// <summary>
+    /// Like <see cref="Decrypt(ReadOnlySpan{byte})"/>, but calls <paramref name="beforeCommit"/> with the decrypted key
+    /// material before the session advances. When the check throws (e.g. the payload does not authenticate), its
+    /// exception propagates and the session is unchanged, so a message is accepted as a whole or not at all.
+    /// </summary>
+    /// <exception cref="OmemoException">As for <see cref="Decrypt(ReadOnlySpan{byte})"/>, or whatever the check throws.</exception>
+    public byte[] Decrypt(ReadOnlySpan<byte> authenticatedMessage, KeyMaterialCheck? beforeCommit)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        byte[] plaintext = _ratchet.Decrypt(authenticatedMessage, _associatedData);
+        byte[] plaintext = _ratchet.Decrypt(authenticatedMessage, _associatedData, beforeCommit);
         _pending = false;
         return plaintext;
+    }
+
+    /// <summary>
+    /// Decrypts one whole OMEMO message addressed to this device: the <c>&lt;key&gt;</c> element's
+    /// <c>OMEMOAuthenticatedMessage</c> and, when present, the shared <c>&lt;payload&gt;</c>. The session advances only
+    /// when both authenticate. Returns the plaintext, or null for an empty OMEMO message (no payload; the key
+    /// material must then be 32 zero bytes, XEP-0384 section 4.5).
+    /// </summary>
+    /// <exception cref="AuthenticationFailedException">The key or the payload does not authenticate.</exception>
+    /// <exception cref="MalformedMessageException">The message or payload is malformed, or an empty message carries key material.</exception>
+    public byte[]? DecryptMessage(ReadOnlySpan<byte> authenticatedMessage, byte[]? payload)
+    {
+        byte[]? plaintext = null;
+        byte[] keyMaterial = Decrypt(authenticatedMessage, material => plaintext = OpenPayload(material, payload));
+        CryptographicOperations.ZeroMemory(keyMaterial);
+        return plaintext;
+    }
+
+    /// <summary>
+    /// <see cref="AcceptKeyExchange(IdentityKeyPair, IPreKeySource, ReadOnlySpan{byte}, out byte[])"/> for a whole message:
+    /// the session is created only when the enclosed key material and the <paramref name="payload"/> (if any)
+    /// authenticate. <paramref name="plaintext"/> is null for an empty OMEMO message.
+    /// </summary>
+    /// <exception cref="OmemoException">As for the key-material overload, or the payload does not authenticate.</exception>
+    public static OmemoSession AcceptKeyExchangeMessage(IdentityKeyPair own, IPreKeySource keys, ReadOnlySpan<byte> keyExchange,
+        byte[]? payload, out byte[]? plaintext)
+    {
+        byte[]? opened = null;
+        OmemoSession session = AcceptKeyExchange(own, keys, keyExchange, material => opened = OpenPayload(material, payload), out byte[] keyMaterial);
+        CryptographicOperations.ZeroMemory(keyMaterial);
+        plaintext = opened;
+        return session;
+    }
+
+    private static byte[]? OpenPayload(ReadOnlySpan<byte> keyMaterial, byte[]? payload)
+    {
+        if (payload is not null) return OmemoPayload.Decrypt(keyMaterial, payload);
+        if (keyMaterial.Length != OmemoPayload.EmptyKeyMaterialSize || keyMaterial.IndexOfAnyExcept((byte)0) >= 0)
+            throw new MalformedMessageException("A message without payload must carry 32 zero bytes of key material.");
+        return null;
     }
 
     /// <summary>Number of skipped message keys currently stored (at most 1000).</summary>
