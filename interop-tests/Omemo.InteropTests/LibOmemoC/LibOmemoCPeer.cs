@@ -44,15 +44,7 @@ public sealed class LibOmemoCPeer : IDisposable
     private LibOmemoCPeer(string path)
     {
         Path = path;
-        var start = new ProcessStartInfo(path)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = Encoding.UTF8,
-        };
+        ProcessStartInfo start = RepositoryPaths.PeerStartInfo(path);
         _process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {path}");
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
         _process.BeginErrorReadLine();
@@ -88,12 +80,7 @@ public sealed class LibOmemoCPeer : IDisposable
     }
 
     /// <summary>The first directory upwards from the test binaries that contains Omemo.Native.sln, or null.</summary>
-    public static string? FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Omemo.Native.sln"))) return dir.FullName;
-        return null;
-    }
+    public static string? FindRepositoryRoot() => RepositoryPaths.FindRootFrom(AppContext.BaseDirectory);
 
     /// <summary>Starts a peer at <paramref name="path"/> and initializes it (identity, signed pre-key, pre-keys).</summary>
     public static LibOmemoCPeer Start(string path, uint deviceId, int preKeys = 100, uint signedPreKeyId = 1, uint firstPreKeyId = 1)

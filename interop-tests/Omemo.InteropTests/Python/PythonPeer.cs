@@ -55,17 +55,9 @@ internal sealed class PythonPeer : IDisposable
     /// <summary>Starts a peer process. <paramref name="name"/> only labels messages.</summary>
     public static PythonPeer Start(string name, TimeSpan? timeout = null, string? logLevel = null)
     {
-        var start = new ProcessStartInfo(Interpreter)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = Path.GetDirectoryName(ScriptPath)!,
-        };
+        ProcessStartInfo start = RepositoryPaths.PeerStartInfo(Interpreter);
+        start.StandardErrorEncoding = Encoding.UTF8;
+        start.WorkingDirectory = Path.GetDirectoryName(ScriptPath)!;
         start.ArgumentList.Add("-u");
         start.ArgumentList.Add(ScriptPath);
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
@@ -92,13 +84,9 @@ internal sealed class PythonPeer : IDisposable
         var starts = new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), Path.GetDirectoryName(sourceFile) ?? "" };
         foreach (var start in starts)
         {
-            if (start.Length == 0 || !Directory.Exists(start)) continue;
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Omemo.Native.sln"))) return dir.FullName;
-            }
+            if (RepositoryPaths.FindRootFrom(start) is string root) return root;
         }
-        throw new DirectoryNotFoundException($"Omemo.Native.sln not found above any of: {string.Join(", ", starts)}");
+        throw new DirectoryNotFoundException($"{RepositoryPaths.SolutionFile} not found above any of: {string.Join(", ", starts)}");
     }
 
     // ---- raw protocol ----------------------------------------------------------------------------------------

@@ -1,16 +1,18 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Omemo.Crypto;
 using Omemo.Keys;
+using Omemo.X3dh;
+using Omemo.Xml;
 using Spectre.Console;
 
 namespace Omemo.Cli.Commands;
 
 /// <summary>
-/// <c>omemo keygen</c>: creates an OMEMO 2 identity (Ed25519 seed), a signed pre-key whose signature is
-/// Ed25519 over the raw 32-byte X25519 public key (XEP-0384 section 4.2), and one-time pre-keys; checks the
-/// signature, prints the fingerprint and the public bundle, and optionally saves the private state.
+/// <c>omemo keygen</c>: creates an OMEMO 2 identity, a signed pre-key and one-time pre-keys with the engine's
+/// <see cref="IdentityKeyPair"/>/<see cref="SignedPreKey"/>/<see cref="PreKey"/>, checks the bundle's signature,
+/// parses its own XML back, and prints the fingerprint and the XEP-0384 <c>&lt;bundle&gt;</c> element.
+/// Optionally saves the private key material.
 /// </summary>
 internal static class KeygenCommand
 {
@@ -18,88 +20,74 @@ internal static class KeygenCommand
     {
         var preKeys = new Option<int>("--prekeys") { Description = "Number of one-time pre-keys (25..1000).", DefaultValueFactory = _ => 100 };
         var output = new Option<FileInfo?>("--out") { Description = "Write the private key material as JSON to this file (created with mode 600; never overwritten)." };
-        var json = new Option<bool>("--json") { Description = "Print the public bundle as JSON instead of a table." };
-        var command = new Command("keygen", "Generate an identity, a signed pre-key and one-time pre-keys; print the fingerprint and bundle.")
+        var xmlOnly = new Option<bool>("--xml") { Description = "Print only the <bundle> XML (for scripting)." };
+        var command = new Command("keygen", "Generate an identity, a signed pre-key and one-time pre-keys; print the fingerprint and the <bundle> XML.")
         {
-            preKeys, output, json,
+            preKeys, output, xmlOnly,
         };
-        command.SetAction(parse => CliErrors.Run(() => Execute(parse.GetValue(preKeys), parse.GetValue(output), parse.GetValue(json))));
+        command.SetAction(parse => CliErrors.Run(() => Execute(parse.GetValue(preKeys), parse.GetValue(output), parse.GetValue(xmlOnly))));
         return command;
     }
 
-    private static int Execute(int preKeyCount, FileInfo? output, bool asJson)
+    private static int Execute(int preKeyCount, FileInfo? output, bool xmlOnly)
     {
         if (preKeyCount is < 25 or > 1000) throw new ArgumentException("--prekeys must be between 25 and 1000 (XEP-0384 section 5.3.2).");
 
-        var seed = new byte[Ed25519.SeedSize];
-        var identity = new byte[Ed25519.PublicKeySize];
-        Ed25519.GenerateSeed(seed);
-        Ed25519.DerivePublicKey(seed, identity);
-
-        var spkPrivate = new byte[X25519.KeySize];
-        var spkPublic = new byte[X25519.KeySize];
-        var spkSignature = new byte[Ed25519.SignatureSize];
-        X25519.GeneratePrivateKey(spkPrivate);
-        X25519.DerivePublicKey(spkPrivate, spkPublic);
-        Ed25519.Sign(seed, spkPublic, spkSignature);
-        if (!Ed25519.Verify(identity, spkPublic, spkSignature))
+        using var identity = IdentityKeyPair.Generate();
+        var signedPreKey = SignedPreKey.Generate(identity, 1);
+        var preKeys = Enumerable.Range(1, preKeyCount).Select(i => PreKey.Generate((uint)i)).ToList();
+        var bundle = new Bundle(identity.PublicKey.ToArray(), signedPreKey.Id, signedPreKey.PublicKey, signedPreKey.Signature,
+            preKeys.Select(p => p.ToPublic()).ToList());
+        if (!bundle.HasValidSignature())
             throw new CryptographicException("Self-check failed: the signed pre-key signature does not verify.");
+        string xml = BundleXml.ToXml(bundle);
+        if (BundleXml.Parse(xml).PreKeys.Count != preKeyCount)
+            throw new CryptographicException("Self-check failed: the bundle XML does not parse back.");
 
-        var preKeyPrivates = new byte[preKeyCount][];
-        var preKeyPublics = new byte[preKeyCount][];
-        for (int i = 0; i < preKeyCount; i++)
-        {
-            preKeyPrivates[i] = new byte[X25519.KeySize];
-            preKeyPublics[i] = new byte[X25519.KeySize];
-            X25519.GeneratePrivateKey(preKeyPrivates[i]);
-            X25519.DerivePublicKey(preKeyPrivates[i], preKeyPublics[i]);
-        }
+        string fingerprint = Fingerprint.FromEd25519(bundle.IdentityKey);
+        if (output != null) SavePrivate(output, identity, signedPreKey, preKeys);
 
-        string fingerprint = Fingerprint.FromEd25519(identity);
-        if (output != null) SavePrivate(output, seed, spkPrivate, preKeyPrivates);
-
-        var bundle = new
+        if (xmlOnly)
         {
-            ik = Convert.ToBase64String(identity),
-            fingerprint,
-            spk = new { id = 1, key = Convert.ToBase64String(spkPublic) },
-            spks = Convert.ToBase64String(spkSignature),
-            prekeys = preKeyPublics.Select((k, i) => new { id = i + 1, key = Convert.ToBase64String(k) }).ToArray(),
-        };
-        if (asJson)
-        {
-            Console.WriteLine(JsonSerializer.Serialize(bundle, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine(xml);
         }
         else
         {
             var table = new Table().AddColumn("item").AddColumn("value");
-            table.AddRow("identity key <ik> (Ed25519)", bundle.ik);
+            table.AddRow("identity key <ik> (Ed25519)", Convert.ToBase64String(bundle.IdentityKey));
             table.AddRow("fingerprint (Curve25519)", fingerprint);
-            table.AddRow("signed pre-key <spk id=1>", bundle.spk.key);
-            table.AddRow("signature <spks> (Ed25519, verified)", bundle.spks);
-            table.AddRow("one-time pre-keys <pk>", $"{preKeyCount} (ids 1..{preKeyCount}); first: {bundle.prekeys[0].key}");
+            table.AddRow("signed pre-key <spk id='1'>", Convert.ToBase64String(signedPreKey.PublicKey));
+            table.AddRow("<spks> (Ed25519, verified)", Convert.ToBase64String(signedPreKey.Signature));
+            table.AddRow("one-time pre-keys <pk>", $"{preKeyCount} (ids 1..{preKeyCount})");
+            table.AddRow("<bundle> XML", $"{xml.Length} characters, parsed back");
             AnsiConsole.Write(table);
+            Console.WriteLine(xml.Length > 600 ? xml[..600] + " ..." : xml);
             if (output != null) AnsiConsole.MarkupLineInterpolated($"private key material written to [bold]{output.FullName}[/]");
         }
-
-        CryptographicOperations.ZeroMemory(seed);
-        CryptographicOperations.ZeroMemory(spkPrivate);
-        foreach (var k in preKeyPrivates) CryptographicOperations.ZeroMemory(k);
         return 0;
     }
 
-    private static void SavePrivate(FileInfo file, byte[] seed, byte[] spkPrivate, byte[][] preKeyPrivates)
+    private static void SavePrivate(FileInfo file, IdentityKeyPair identity, SignedPreKey signedPreKey, IReadOnlyList<PreKey> preKeys)
     {
-        var state = new
+        byte[] seed = new byte[IdentityKeyPair.SeedSize];
+        identity.CopySeedTo(seed);
+        try
         {
-            format = "omemo-native-identity-v1",
-            identitySeed = Convert.ToBase64String(seed),
-            signedPreKey = new { id = 1, privateKey = Convert.ToBase64String(spkPrivate) },
-            preKeys = preKeyPrivates.Select((k, i) => new { id = i + 1, privateKey = Convert.ToBase64String(k) }).ToArray(),
-        };
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var stream = new FileStream(file.FullName, options);
-        JsonSerializer.Serialize(stream, state, new JsonSerializerOptions { WriteIndented = true });
+            var state = new
+            {
+                format = "omemo-native-identity-v1",
+                identitySeed = Convert.ToBase64String(seed),
+                signedPreKey = new { id = signedPreKey.Id, privateKey = Convert.ToBase64String(signedPreKey.PrivateKey), signature = Convert.ToBase64String(signedPreKey.Signature) },
+                preKeys = preKeys.Select(k => new { id = k.Id, privateKey = Convert.ToBase64String(k.PrivateKey) }).ToArray(),
+            };
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using var stream = new FileStream(file.FullName, options);
+            JsonSerializer.Serialize(stream, state, new JsonSerializerOptions { WriteIndented = true });
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
     }
 }

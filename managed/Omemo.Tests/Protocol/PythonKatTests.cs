@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Omemo.Crypto;
 using Omemo.Sessions;
 using Omemo.Wire;
 using Omemo.X3dh;
+using Omemo.Tests.Peers;
 using Xunit.Abstractions;
 
 namespace Omemo.Tests.Protocol;
@@ -15,7 +15,6 @@ namespace Omemo.Tests.Protocol;
 /// </summary>
 public sealed class PythonKatTests(ITestOutputHelper output)
 {
-    private const string Python = "/usr/bin/python3";
     private const string InstallHint =
         "The python OMEMO peer is missing: apt-get install python3-omemo python3-twomemo (or set OMEMO_ALLOW_MISSING_PEERS=1 to skip).";
 
@@ -29,52 +28,10 @@ public sealed class PythonKatTests(ITestOutputHelper output)
 
     private static byte[] KeyMaterial => [.. Fill(0x88), .. Enumerable.Repeat((byte)0x99, 16)];
 
-    internal static JsonElement? RunPeer(object request)
-    {
-        bool allowMissing = Environment.GetEnvironmentVariable("OMEMO_ALLOW_MISSING_PEERS") == "1";
-        if (!File.Exists(Python))
-        {
-            if (allowMissing) return null;
-            Assert.Fail(InstallHint + " (/usr/bin/python3 not found)");
-        }
-        string script = Path.Combine(Path.GetTempPath(), $"omemo-python-kat-{Guid.NewGuid():N}.py");
-        using (Stream resource = typeof(PythonKatTests).Assembly.GetManifestResourceStream("python_kat.py")!)
-        using (FileStream file = File.Create(script))
-            resource.CopyTo(file);
-        try
-        {
-            var psi = new ProcessStartInfo(Python, [script])
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = Path.GetTempPath(),
-            };
-            using Process process = Process.Start(psi)!;
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            process.StandardInput.Write(JsonSerializer.Serialize(request));
-            process.StandardInput.Close();
-            if (!process.WaitForExit(120_000))
-            {
-                process.Kill();
-                Assert.Fail("python OMEMO peer timed out");
-            }
-            if (process.ExitCode == 3)
-            {
-                if (allowMissing) return null;
-                Assert.Fail(InstallHint + " " + stderr.Result);
-            }
-            Assert.True(process.ExitCode == 0, $"python peer failed ({process.ExitCode}): {stderr.Result}");
-            using JsonDocument doc = JsonDocument.Parse(stdout.Result);
-            return doc.RootElement.Clone();
-        }
-        finally
-        {
-            File.Delete(script);
-        }
-    }
+    private static readonly PythonScript Peer = new("python_kat.py", "python OMEMO peer", InstallHint);
+
+    /// <summary>Runs the peer; null when it is missing and OMEMO_ALLOW_MISSING_PEERS=1.</summary>
+    internal static JsonElement? RunPeer(object request) => Peer.Run(request);
 
     private static (MemoryPreKeySource Keys, Bundle Bundle) BobKeys(IdentityKeyPair bob)
     {

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Omemo.X3dh;
 using Omemo.Xml;
+using Omemo.Tests.Peers;
 using Xunit.Abstractions;
 using static Omemo.Tests.Xml.XmlTestData;
 
@@ -14,58 +14,15 @@ namespace Omemo.Tests.Xml;
 /// </summary>
 public class TwomemoXmlCompatTests(ITestOutputHelper output)
 {
-    private const string Python = "/usr/bin/python3";
     private const string InstallHint =
         "The python-twomemo XML peer is missing: apt-get install python3-twomemo python3-xmlschema (or set OMEMO_ALLOW_MISSING_PEERS=1 to skip).";
 
     private static byte[] B(JsonElement e, string name) => Convert.FromBase64String(e.GetProperty(name).GetString()!);
 
+    private static readonly PythonScript Peer = new("twomemo_xml.py", "python-twomemo peer", InstallHint);
+
     /// <summary>Runs the peer; null when it is missing and OMEMO_ALLOW_MISSING_PEERS=1.</summary>
-    private static JsonElement? RunPeer(object request)
-    {
-        bool allowMissing = Environment.GetEnvironmentVariable("OMEMO_ALLOW_MISSING_PEERS") == "1";
-        if (!File.Exists(Python))
-        {
-            if (allowMissing) return null;
-            Assert.Fail(InstallHint + " (/usr/bin/python3 not found)");
-        }
-        var script = Path.Combine(Path.GetTempPath(), $"omemo-twomemo-xml-{Guid.NewGuid():N}.py");
-        using (var resource = typeof(TwomemoXmlCompatTests).Assembly.GetManifestResourceStream("twomemo_xml.py")!)
-        using (var file = File.Create(script))
-            resource.CopyTo(file);
-        try
-        {
-            var psi = new ProcessStartInfo(Python, [script])
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var process = Process.Start(psi)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.StandardInput.Write(JsonSerializer.Serialize(request));
-            process.StandardInput.Close();
-            if (!process.WaitForExit(120_000))
-            {
-                process.Kill();
-                Assert.Fail("python-twomemo peer timed out");
-            }
-            if (process.ExitCode == 3)
-            {
-                if (allowMissing) return null;
-                Assert.Fail(InstallHint + " " + stderr.Result.Trim());
-            }
-            Assert.True(process.ExitCode == 0, $"peer failed ({process.ExitCode}): {stderr.Result}");
-            using var doc = JsonDocument.Parse(stdout.Result);
-            return doc.RootElement.Clone();
-        }
-        finally
-        {
-            File.Delete(script);
-        }
-    }
+    private static JsonElement? RunPeer(object request) => Peer.Run(request);
 
     /// <summary>What we sent in one key, so the peer's reading can be compared.</summary>
     private sealed record SentKey(EncryptedKey Key, AuthenticatedMessage Authenticated, uint PkId, uint SpkId, byte[] Ik, byte[] Ek);

@@ -49,29 +49,7 @@ internal sealed class DoubleRatchet : IDisposable
 
     /// <summary>Initiator: root key = SK, fresh ratchet key pair, sending chain from DH(own, peer SPK).</summary>
     internal static DoubleRatchet CreateInitiator(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> peerSignedPreKey, ReadOnlySpan<byte> ownRatchetPrivate)
-    {
-        var r = new DoubleRatchet();
-        sharedSecret.CopyTo(r._rootKey);
-        ownRatchetPrivate.CopyTo(r._ownPrivate);
-        X25519.DerivePublicKey(r._ownPrivate, r._ownPublic);
-        r._otherPublic = peerSignedPreKey.ToArray();
-        Span<byte> dh = stackalloc byte[KeySize];
-        try
-        {
-            X25519.Agree(r._ownPrivate, r._otherPublic, dh);
-            RatchetKdf.RootStep(r._rootKey, dh, r._sendingChainKey);
-        }
-        catch
-        {
-            r.Dispose();
-            throw;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(dh);
-        }
-        return r;
-    }
+        => Create(sharedSecret, peerSignedPreKey, ownRatchetPrivate, withReceivingChain: false, signedPreKeyPrivate: default);
 
     /// <summary>
     /// Responder: receiving chain from DH(SPK, peer ratchet key), then a fresh ratchet key pair and the sending chain
@@ -79,16 +57,28 @@ internal sealed class DoubleRatchet : IDisposable
     /// </summary>
     internal static DoubleRatchet CreateResponder(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> signedPreKeyPrivate,
         ReadOnlySpan<byte> peerRatchetKey, ReadOnlySpan<byte> ownRatchetPrivate)
+        => Create(sharedSecret, peerRatchetKey, ownRatchetPrivate, withReceivingChain: true, signedPreKeyPrivate);
+
+    /// <summary>
+    /// Root key = SK and the peer's ratchet key = <paramref name="otherPublic"/>; for the responder first the receiving
+    /// chain from DH(<paramref name="signedPreKeyPrivate"/>, other); then, for both, the own ratchet key pair from
+    /// <paramref name="ownRatchetPrivate"/> and the sending chain from DH(own, other). Disposed again if a step fails.
+    /// </summary>
+    private static DoubleRatchet Create(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> otherPublic, ReadOnlySpan<byte> ownRatchetPrivate,
+        bool withReceivingChain, ReadOnlySpan<byte> signedPreKeyPrivate)
     {
         var r = new DoubleRatchet();
         sharedSecret.CopyTo(r._rootKey);
-        r._otherPublic = peerRatchetKey.ToArray();
-        r._receivingChainKey = new byte[KeySize];
+        r._otherPublic = otherPublic.ToArray();
+        if (withReceivingChain) r._receivingChainKey = new byte[KeySize];
         Span<byte> dh = stackalloc byte[KeySize];
         try
         {
-            X25519.Agree(signedPreKeyPrivate, r._otherPublic, dh);
-            RatchetKdf.RootStep(r._rootKey, dh, r._receivingChainKey);
+            if (withReceivingChain)
+            {
+                X25519.Agree(signedPreKeyPrivate, r._otherPublic, dh);
+                RatchetKdf.RootStep(r._rootKey, dh, r._receivingChainKey!);
+            }
             ownRatchetPrivate.CopyTo(r._ownPrivate);
             X25519.DerivePublicKey(r._ownPrivate, r._ownPublic);
             X25519.Agree(r._ownPrivate, r._otherPublic, dh);

@@ -25,27 +25,7 @@ internal static class X3dhAgreement
     {
         CheckKey(peerSignedPreKey, "signed pre-key");
         CheckKey(peerPreKey, "pre-key");
-        Span<byte> peerIdentityCurve = stackalloc byte[KeySize];
-        ConvertIdentity(peerIdentityKey, peerIdentityCurve);
-        Span<byte> ikm = stackalloc byte[IkmSize];
-        Span<byte> ownIdentityPrivate = stackalloc byte[KeySize];
-        try
-        {
-            ikm[..32].Fill(0xFF);
-            own.CopyCurve25519PrivateKeyTo(ownIdentityPrivate);
-            X25519.Agree(ownIdentityPrivate, peerSignedPreKey, ikm.Slice(32, KeySize));
-            X25519.Agree(ephemeralPrivateKey, peerIdentityCurve, ikm.Slice(64, KeySize));
-            X25519.Agree(ephemeralPrivateKey, peerSignedPreKey, ikm.Slice(96, KeySize));
-            X25519.Agree(ephemeralPrivateKey, peerPreKey, ikm.Slice(128, KeySize));
-            Derive(ikm, sharedSecret);
-            own.PublicKey.CopyTo(associatedData);
-            peerIdentityKey.CopyTo(associatedData[KeySize..]);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(ikm);
-            CryptographicOperations.ZeroMemory(ownIdentityPrivate);
-        }
+        Agree(initiator: true, own, peerIdentityKey, ephemeralPrivateKey, peerSignedPreKey, peerPreKey, sharedSecret, associatedData);
     }
 
     /// <summary>Responder side (Bob), from the initiator's identity key and ephemeral key.</summary>
@@ -53,6 +33,17 @@ internal static class X3dhAgreement
         ReadOnlySpan<byte> signedPreKeyPrivate, ReadOnlySpan<byte> preKeyPrivate, Span<byte> sharedSecret, Span<byte> associatedData)
     {
         CheckKey(peerEphemeralKey, "ephemeral key");
+        Agree(initiator: false, own, peerIdentityKey, signedPreKeyPrivate, peerEphemeralKey, preKeyPrivate, sharedSecret, associatedData);
+    }
+
+    /// <summary>
+    /// Both sides: ikm = 0xFF*32 || DH1 || DH2 || DH3 || DH4, SK from it, and AD with the initiator's identity first.
+    /// The initiator passes EK_A's private key, SPK_B and OPK_B; the responder SPK_B's private key, EK_A and OPK_B's
+    /// private key. Each side computes every DH with its own private half.
+    /// </summary>
+    private static void Agree(bool initiator, IdentityKeyPair own, ReadOnlySpan<byte> peerIdentityKey, ReadOnlySpan<byte> ownPrivateKey,
+        ReadOnlySpan<byte> peerPublicKey, ReadOnlySpan<byte> preKey, Span<byte> sharedSecret, Span<byte> associatedData)
+    {
         Span<byte> peerIdentityCurve = stackalloc byte[KeySize];
         ConvertIdentity(peerIdentityKey, peerIdentityCurve);
         Span<byte> ikm = stackalloc byte[IkmSize];
@@ -61,13 +52,28 @@ internal static class X3dhAgreement
         {
             ikm[..32].Fill(0xFF);
             own.CopyCurve25519PrivateKeyTo(ownIdentityPrivate);
-            X25519.Agree(signedPreKeyPrivate, peerIdentityCurve, ikm.Slice(32, KeySize));
-            X25519.Agree(ownIdentityPrivate, peerEphemeralKey, ikm.Slice(64, KeySize));
-            X25519.Agree(signedPreKeyPrivate, peerEphemeralKey, ikm.Slice(96, KeySize));
-            X25519.Agree(preKeyPrivate, peerEphemeralKey, ikm.Slice(128, KeySize));
+            Span<byte> dh1 = ikm.Slice(32, KeySize), dh2 = ikm.Slice(64, KeySize), dh3 = ikm.Slice(96, KeySize), dh4 = ikm.Slice(128, KeySize);
+            if (initiator)
+            {
+                // ownPrivateKey = EK_A, peerPublicKey = SPK_B, preKey = OPK_B.
+                X25519.Agree(ownIdentityPrivate, peerPublicKey, dh1);
+                X25519.Agree(ownPrivateKey, peerIdentityCurve, dh2);
+                X25519.Agree(ownPrivateKey, peerPublicKey, dh3);
+                X25519.Agree(ownPrivateKey, preKey, dh4);
+            }
+            else
+            {
+                // ownPrivateKey = SPK_B, peerPublicKey = EK_A, preKey = OPK_B (private).
+                X25519.Agree(ownPrivateKey, peerIdentityCurve, dh1);
+                X25519.Agree(ownIdentityPrivate, peerPublicKey, dh2);
+                X25519.Agree(ownPrivateKey, peerPublicKey, dh3);
+                X25519.Agree(preKey, peerPublicKey, dh4);
+            }
             Derive(ikm, sharedSecret);
-            peerIdentityKey.CopyTo(associatedData);
-            own.PublicKey.CopyTo(associatedData[KeySize..]);
+            ReadOnlySpan<byte> initiatorIdentity = initiator ? own.PublicKey : peerIdentityKey;
+            ReadOnlySpan<byte> responderIdentity = initiator ? peerIdentityKey : own.PublicKey;
+            initiatorIdentity.CopyTo(associatedData);
+            responderIdentity.CopyTo(associatedData[KeySize..]);
         }
         finally
         {

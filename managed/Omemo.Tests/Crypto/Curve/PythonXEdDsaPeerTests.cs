@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Omemo.Crypto;
 using Omemo.Crypto.Curve25519;
+using Omemo.Tests.Peers;
 using Xunit.Abstractions;
 using static Omemo.Tests.Crypto.Curve.CurveTestPoints;
 using Ed25519 = Omemo.Crypto.Ed25519;
@@ -16,58 +16,15 @@ namespace Omemo.Tests.Crypto.Curve;
 /// </summary>
 public class PythonXEdDsaPeerTests(ITestOutputHelper output)
 {
-    private const string Python = "/usr/bin/python3";
     private const string InstallHint = "The python-xeddsa peer is missing: apt-get install python3-xeddsa (or set OMEMO_ALLOW_MISSING_PEERS=1 to skip).";
 
     private static byte[] H(JsonElement e, string name) => Convert.FromHexString(e.GetProperty(name).GetString()!);
     private static string Hex(ReadOnlySpan<byte> b) => Convert.ToHexStringLower(b);
 
+    private static readonly PythonScript Peer = new("xeddsa_peer.py", "python-xeddsa peer", InstallHint);
+
     /// <summary>Runs the peer; null when it is missing and OMEMO_ALLOW_MISSING_PEERS=1.</summary>
-    private static JsonElement? RunPeer(object request)
-    {
-        bool allowMissing = Environment.GetEnvironmentVariable("OMEMO_ALLOW_MISSING_PEERS") == "1";
-        if (!File.Exists(Python))
-        {
-            if (allowMissing) return null;
-            Assert.Fail(InstallHint + " (/usr/bin/python3 not found)");
-        }
-        var script = Path.Combine(Path.GetTempPath(), $"omemo-xeddsa-peer-{Guid.NewGuid():N}.py");
-        using (var resource = typeof(PythonXEdDsaPeerTests).Assembly.GetManifestResourceStream("xeddsa_peer.py")!)
-        using (var file = File.Create(script))
-            resource.CopyTo(file);
-        try
-        {
-            var psi = new ProcessStartInfo(Python, [script])
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var process = Process.Start(psi)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.StandardInput.Write(JsonSerializer.Serialize(request));
-            process.StandardInput.Close();
-            if (!process.WaitForExit(120_000))
-            {
-                process.Kill();
-                Assert.Fail("python-xeddsa peer timed out");
-            }
-            if (process.ExitCode == 3)
-            {
-                if (allowMissing) return null;
-                Assert.Fail(InstallHint);
-            }
-            Assert.True(process.ExitCode == 0, $"peer failed ({process.ExitCode}): {stderr.Result}");
-            using var doc = JsonDocument.Parse(stdout.Result);
-            return doc.RootElement.Clone();
-        }
-        finally
-        {
-            File.Delete(script);
-        }
-    }
+    private static JsonElement? RunPeer(object request) => Peer.Run(request);
 
     [Fact]
     public void MatchesPythonXEdDsa_AndLibsodium()
