@@ -75,20 +75,23 @@ public sealed class SessionManager : IDisposable
     /// <param name="pep">The PEP transport.</param>
     /// <param name="trust">The trust policy (e.g. <see cref="BlindTrustBeforeVerificationPolicy.Instance"/>).</param>
     /// <param name="jid">The account's bare JID.</param>
-    /// <param name="label">An optional device label (signed with the identity key) for a new device.</param>
-    /// <param name="rules">Device list limits; <see cref="DeviceListRules.Default"/> when null.</param>
+    /// <param name="options">Key management and cache settings; <see cref="SessionManagerOptions.Default"/> when null.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <exception cref="ArgumentException">The store holds an identity of another JID.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="PepRequestFailedException">Publishing failed.</exception>
     /// <exception cref="TooManyDevicesException">The own device list is too long.</exception>
     public static async Task<SessionManager> CreateAsync(IOmemoStore store, IPepTransport pep, ITrustPolicy trust, string jid,
-        string? label = null, DeviceListRules? rules = null, CancellationToken cancellationToken = default)
+        SessionManagerOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(pep);
         ArgumentNullException.ThrowIfNull(trust);
         ArgumentException.ThrowIfNullOrWhiteSpace(jid);
-        rules ??= DeviceListRules.Default;
+        options ??= SessionManagerOptions.Default;
+        options.Validate();
+        var rules = options.Rules;
+        string? label = options.Label;
         jid = PepStanzas.BareJid(jid);
 
         var ownList = await FetchDeviceListAsync(pep, "omemo-create-devices", jid, cancellationToken).ConfigureAwait(false);

@@ -34,11 +34,37 @@ public sealed record EncryptResult(EncryptedElement Element, IReadOnlyList<Devic
 /// <param name="WasKeyExchange">Whether the message was an <c>OMEMOKeyExchange</c>.</param>
 /// <param name="NewSession">Whether the message built a new session (replacing any older one with the device).</param>
 /// <param name="AutomaticReply">
-/// After a key exchange: an empty OMEMO message for the sender device that the application must send back so the
-/// peer stops repeating the key exchange (XEP-0384 4.3); null otherwise. Already persisted with the decryption.
+/// An empty OMEMO message for the sender device that the application must send back (see <see cref="ReplyReason"/>);
+/// null when none is due. Already persisted with the decryption.
 /// </param>
 public sealed record DecryptResult(byte[]? Plaintext, DeviceAddress Sender, bool WasKeyExchange, bool NewSession,
-                                   EncryptedElement? AutomaticReply);
+                                   EncryptedElement? AutomaticReply)
+{
+    /// <summary>
+    /// True when the message was already decrypted (a replay or a redelivery, e.g. after a crash before the
+    /// application saw the result): it is ignored quietly, <see cref="Plaintext"/> is null and nothing was written.
+    /// </summary>
+    public bool IsDuplicate { get; init; }
+
+    /// <summary>Why <see cref="AutomaticReply"/> is due, or <see cref="AutomaticReplyReason.None"/>.</summary>
+    public AutomaticReplyReason ReplyReason { get; init; }
+
+    /// <summary>The trust level of the sender's identity key when the message was decrypted (show untrusted messages as such).</summary>
+    public TrustLevel SenderTrust { get; init; }
+}
+
+/// <summary>Why a decryption produced an automatic empty OMEMO message to send back.</summary>
+public enum AutomaticReplyReason
+{
+    /// <summary>No reply is due.</summary>
+    None = 0,
+    /// <summary>A key exchange was received: the reply completes it so the peer stops repeating it (XEP-0384 section 4.3).</summary>
+    KeyExchangeCompletion = 1,
+    /// <summary>The first message on a new receiving chain had a counter of 53 or more: a heartbeat forwards the ratchet (section 7).</summary>
+    Heartbeat = 2,
+    /// <summary>A session built during history catch-up: after catch-up an empty message moves away from the possibly reused pre-key (section 7).</summary>
+    AfterCatchUp = 3,
+}
 
 /// <summary>No recipient device could be encrypted for; <see cref="Failures"/> says why for each.</summary>
 public sealed class NoRecipientDevicesException : OmemoException
