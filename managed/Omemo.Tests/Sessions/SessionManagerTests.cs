@@ -9,27 +9,9 @@ using Omemo.Xml;
 
 namespace Omemo.Tests.Sessions;
 
-/// <summary>Several <see cref="SessionManager"/>s over one <see cref="InMemoryPepService"/>, exchanging real XML.</summary>
-public sealed class SessionManagerTests
+/// <summary>The core flows of <see cref="SessionManager"/>: fan-out, key exchange rules, failures, persistence.</summary>
+public sealed class SessionManagerTests : ManagerHarness
 {
-    private const string Alice = "alice@example.org";
-    private const string Bob = "bob@example.org";
-    private const string Carol = "carol@example.org";
-
-    private readonly InMemoryPepService _pep = new();
-
-    private async Task<SessionManager> NewAsync(string jid, IOmemoStore? store = null) =>
-        await SessionManager.CreateAsync(store ?? new InMemoryOmemoStore(), new InMemoryPepTransport(_pep, jid),
-            BlindTrustBeforeVerificationPolicy.Instance, jid);
-
-    /// <summary>Through the wire: serialize and parse the element as a client would.</summary>
-    private static EncryptedElement Wire(EncryptedElement element) => EncryptedElement.Parse(element.ToXml());
-
-    private static byte[] Text(string s) => Encoding.UTF8.GetBytes(s);
-
-    private static async Task<DecryptResult> DeliverAsync(SessionManager to, string fromJid, EncryptedElement element) =>
-        await to.DecryptAsync(fromJid, Wire(element));
-
     [Fact]
     public async Task TwoManagers_ExchangeMessagesThroughXml()
     {
@@ -129,7 +111,7 @@ public sealed class SessionManagerTests
         var bobStore = new InMemoryOmemoStore();
         using var alice = await NewAsync(Alice);
         using var bob = await NewAsync(Bob, bobStore);
-        Assert.Equal(SessionManager.PreKeyCount, (await bobStore.GetPreKeysAsync()).Count);
+        Assert.Equal(SessionManagerOptions.Default.PreKeyCount, (await bobStore.GetPreKeysAsync()).Count);
 
         var sent = await alice.EncryptAsync([Bob], Text("x"));
         uint used = OmemoKeyExchange.Parse(sent.Element.Keys[0].Data).PreKeyId;
@@ -137,9 +119,9 @@ public sealed class SessionManagerTests
         await DeliverAsync(bob, Alice, sent.Element);
 
         Assert.Null(await bobStore.GetPreKeyAsync(used));
-        Assert.Equal(SessionManager.PreKeyCount, (await bobStore.GetPreKeysAsync()).Count);
-        var published = PepStanzas.ParseBundleResult(_pep.Process(Alice, PepStanzas.FetchBundle("b", Bob, bob.DeviceId)), bob.DeviceId);
-        Assert.Equal(SessionManager.PreKeyCount, published.PreKeys.Count);
+        Assert.Equal(SessionManagerOptions.Default.PreKeyCount, (await bobStore.GetPreKeysAsync()).Count);
+        var published = PepStanzas.ParseBundleResult(Pep.Process(Alice, PepStanzas.FetchBundle("b", Bob, bob.DeviceId)), bob.DeviceId);
+        Assert.Equal(SessionManagerOptions.Default.PreKeyCount, published.PreKeys.Count);
         Assert.DoesNotContain(published.PreKeys, p => p.Id == used);
         Assert.False(bob.IsBundlePublishPending);
     }
@@ -158,12 +140,17 @@ public sealed class SessionManagerTests
         await Assert.ThrowsAsync<AuthenticationFailedException>(() => DeliverAsync(bob, Alice, sent.Element with { Payload = tampered }));
         Assert.Null(await bobStore.GetSessionAsync(new DeviceAddress(Alice, alice.DeviceId)));
         Assert.NotNull(await bobStore.GetPreKeyAsync(used));
-        Assert.Equal(SessionManager.PreKeyCount, (await bobStore.GetPreKeysAsync()).Count);
+        Assert.Equal(SessionManagerOptions.Default.PreKeyCount, (await bobStore.GetPreKeysAsync()).Count);
 
         // The genuine message still decrypts; a second delivery is a duplicate.
         var ok = await DeliverAsync(bob, Alice, sent.Element);
         Assert.Equal("payload", Encoding.UTF8.GetString(ok.Plaintext!));
-        await Assert.ThrowsAsync<DuplicateMessageException>(() => DeliverAsync(bob, Alice, sent.Element));
+        var snapshot = (await bobStore.GetSessionAsync(new DeviceAddress(Alice, alice.DeviceId)))!.State;
+        var duplicate = await DeliverAsync(bob, Alice, sent.Element);
+        Assert.True(duplicate.IsDuplicate);
+        Assert.Null(duplicate.Plaintext);
+        Assert.Null(duplicate.AutomaticReply);
+        Assert.Equal(snapshot, (await bobStore.GetSessionAsync(new DeviceAddress(Alice, alice.DeviceId)))!.State);
         await DeliverAsync(alice, Bob, ok.AutomaticReply!);
 
         // A normal message from a device we have no session with: a clear error, no session created.
@@ -221,7 +208,7 @@ public sealed class SessionManagerTests
         using (var first = await NewAsync(Alice, store)) id = first.DeviceId;
         using var again = await NewAsync(Alice, store);
         Assert.Equal(id, again.DeviceId);
-        var list = PepStanzas.ParseDeviceListResult(_pep.Process(Bob, PepStanzas.FetchDeviceList("d", Alice)));
+        var list = PepStanzas.ParseDeviceListResult(Pep.Process(Bob, PepStanzas.FetchDeviceList("d", Alice)));
         Assert.Equal(id, Assert.Single(list).Id);
     }
 

@@ -141,6 +141,27 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(TrustLevel.BlindlyTrusted, (await Store.GetTrustAsync(device, oldKey.IdentityKey))!.Level);
     }
 
+    [Fact]
+    public async Task Trusts_OfAJid_AreAllDecisionsOfItsDevices_InDeviceOrder()
+    {
+        var bob7 = Trust(Bob, 7, TrustLevel.Verified);
+        var bob2a = Trust(Bob, 2, TrustLevel.Distrusted);
+        var bob2b = Trust(Bob, 2, TrustLevel.BlindlyTrusted);
+        var alice = Trust(Alice, 1, TrustLevel.Verified);
+        await Store.CommitAsync(Changes(c => c.PutTrust.AddRange([bob7, bob2a, alice, bob2b])));
+
+        var all = await Store.GetTrustsAsync(Bob);
+        Assert.Equal([2u, 2u, 7u], all.Select(t => t.Device.DeviceId));
+        Assert.All(all, t => Assert.Equal(Bob, t.Device.Jid));
+        Assert.Equal(
+            new[] { bob2a, bob2b }.OrderBy(t => Convert.ToHexString(t.IdentityKey), StringComparer.Ordinal).Select(t => (Convert.ToHexString(t.IdentityKey), t.Level)),
+            all.Take(2).Select(t => (Convert.ToHexString(t.IdentityKey), t.Level)));
+        Assert.Equal(bob7.IdentityKey, all[2].IdentityKey);
+        Assert.Equal(TrustLevel.Verified, all[2].Level);
+        Assert.Single(await Store.GetTrustsAsync(Alice));
+        Assert.Empty(await Store.GetTrustsAsync("nobody@example.org"));
+    }
+
     public static TheoryData<string> BadRecords => ["short pre-key", "empty session", "device id 0", "short trust key",
         "device id 2^31", "empty jid", "null record", "bad level", "short signature"];
 

@@ -47,6 +47,12 @@ internal sealed class DoubleRatchet : IDisposable
     /// <summary>The next message number of the sending chain.</summary>
     internal uint SendingChainLength => _sendingN;
 
+    /// <summary>
+    /// The counter of the last decrypted message when it was the first one received for a new ratchet key; null
+    /// when the last decryption stayed on a known chain. Transient (not serialized).
+    /// </summary>
+    internal uint? LastNewChainCounter { get; private set; }
+
     /// <summary>Initiator: root key = SK, fresh ratchet key pair, sending chain from DH(own, peer SPK).</summary>
     internal static DoubleRatchet CreateInitiator(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> peerSignedPreKey, ReadOnlySpan<byte> ownRatchetPrivate)
         => Create(sharedSecret, peerSignedPreKey, ownRatchetPrivate, withReceivingChain: false, signedPreKeyPrivate: default);
@@ -133,6 +139,7 @@ internal sealed class DoubleRatchet : IDisposable
         {
             byte[] plaintext = RatchetAead.Open(_skipped[index].MessageKey, associatedData, auth.Message, auth.Mac, message.Ciphertext);
             RunCheck(beforeCommit, plaintext);
+            LastNewChainCounter = null;
             CryptographicOperations.ZeroMemory(_skipped[index].MessageKey);
             _skipped.RemoveAt(index);
             return plaintext;
@@ -227,6 +234,7 @@ internal sealed class DoubleRatchet : IDisposable
                 pending.ReceivingChainKey.CopyTo(_receivingChainKey!, 0);
             }
             _receivingN = message.N + 1;
+            LastNewChainCounter = sameChain ? null : message.N;
             _skipped.AddRange(pending.Skipped);
             pending.Skipped.Clear(); // ownership moved
             int excess = _skipped.Count - MaxStoredSkippedKeys;

@@ -287,6 +287,16 @@ public sealed class OmemoSession : IDisposable
         return null;
     }
 
+    /// <summary>The counter from which the first message of a new receiving chain requires a heartbeat (XEP-0384 section 7).</summary>
+    public const uint HeartbeatThreshold = 53;
+
+    /// <summary>
+    /// True when the last successful decryption was the first message received for a new ratchet key and its counter
+    /// was <see cref="HeartbeatThreshold"/> or more: the application must answer with an empty OMEMO message (a
+    /// heartbeat) so the peer's ratchet moves forward. Transient: not part of <see cref="Serialize"/>.
+    /// </summary>
+    public bool IsHeartbeatDue => _ratchet.LastNewChainCounter >= HeartbeatThreshold;
+
     /// <summary>Number of skipped message keys currently stored (at most 1000).</summary>
     public int SkippedMessageKeyCount => _ratchet.SkippedKeyCount;
 

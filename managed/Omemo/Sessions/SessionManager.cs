@@ -4,7 +4,6 @@ using Omemo.Errors;
 using Omemo.Pep;
 using Omemo.Storage;
 using Omemo.TrustPolicies;
-using Omemo.Wire;
 using Omemo.X3dh;
 using Omemo.Xml;
 
@@ -18,36 +17,38 @@ namespace Omemo.Sessions;
 /// state with the pre-key it consumed and the replacement pre-key). Nothing is written when an operation fails.
 /// Operations are serialized: the instance is safe for concurrent use. Pass bare JIDs.
 /// </summary>
-public sealed class SessionManager : IDisposable
+/// <remarks>
+/// The class is split by concern: creation and state here, own keys and publishing in <c>SessionManager.Keys.cs</c>,
+/// sending in <c>SessionManager.Encrypt.cs</c>, receiving in <c>SessionManager.Decrypt.cs</c>, device lists and
+/// trust in <c>SessionManager.Devices.cs</c>.
+/// </remarks>
+public sealed partial class SessionManager : IDisposable
 {
-    /// <summary>The number of one-time pre-keys the published bundle holds.</summary>
-    public const int PreKeyCount = 100;
-
     private readonly IOmemoStore _store;
     private readonly IPepTransport _pep;
     private readonly ITrustPolicy _trust;
-    private readonly DeviceListRules _rules;
+    private readonly SessionManagerOptions _options;
     private readonly IdentityKeyPair _identity;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SortedDictionary<uint, byte[]> _preKeyPublics;
-    private readonly SignedPreKey _signedPreKey; // the current one; only its public part and signature are used
+    private SignedPreKey _signedPreKey; // the current one; only its public part, signature and age are used
     private uint _nextPreKeyId;
     private long _iqCounter;
     private bool _disposed;
 
-    private SessionManager(IOmemoStore store, IPepTransport pep, ITrustPolicy trust, DeviceListRules rules, string jid,
-        uint deviceId, IdentityKeyPair identity, SignedPreKey signedPreKey, SortedDictionary<uint, byte[]> preKeyPublics)
+    private SessionManager(IOmemoStore store, IPepTransport pep, ITrustPolicy trust, SessionManagerOptions options, string jid,
+        uint deviceId, IdentityKeyPair identity, SignedPreKey signedPreKey, SortedDictionary<uint, byte[]> preKeyPublics, uint nextPreKeyId)
     {
         _store = store;
         _pep = pep;
         _trust = trust;
-        _rules = rules;
+        _options = options;
         Jid = jid;
         DeviceId = deviceId;
         _identity = identity;
         _signedPreKey = signedPreKey;
         _preKeyPublics = preKeyPublics;
-        _nextPreKeyId = preKeyPublics.Count == 0 ? 1 : preKeyPublics.Keys.Max() + 1;
+        _nextPreKeyId = Math.Max(nextPreKeyId, preKeyPublics.Count == 0 ? 1 : preKeyPublics.Keys.Max() + 1);
     }
 
     /// <summary>The account's bare JID.</summary>
@@ -62,14 +63,15 @@ public sealed class SessionManager : IDisposable
     /// <summary>This device's fingerprint (Curve25519 form, lowercase hex in 8 groups of 8).</summary>
     public string Fingerprint => Keys.Fingerprint.FromEd25519(_identity.PublicKey);
 
-    /// <summary>True when publishing the bundle after a pre-key replacement failed; <see cref="PublishBundleAsync"/> retries.</summary>
-    public bool IsBundlePublishPending { get; private set; }
+    /// <summary>The settings this manager runs with.</summary>
+    public SessionManagerOptions Options => _options;
 
     /// <summary>
     /// Opens the device stored in <paramref name="store"/> or, when there is none, creates it: a device id random in
     /// 1..2^31-1 that is not in the fetched own device list, a new identity, a signed pre-key and
-    /// <see cref="PreKeyCount"/> pre-keys, all persisted with one commit. Then publishes the bundle and re-announces
-    /// the own device in the own device list when it is missing there.
+    /// <see cref="SessionManagerOptions.PreKeyCount"/> pre-keys, all persisted with one commit. An opened device
+    /// rotates its signed pre-key when due and refills its pre-keys. Then publishes the bundle and re-announces the
+    /// own device in the own device list when it is missing there.
     /// </summary>
     /// <param name="store">The device's store.</param>
     /// <param name="pep">The PEP transport.</param>
@@ -90,294 +92,94 @@ public sealed class SessionManager : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(jid);
         options ??= SessionManagerOptions.Default;
         options.Validate();
-        var rules = options.Rules;
-        string? label = options.Label;
         jid = PepStanzas.BareJid(jid);
 
-        var ownList = await FetchDeviceListAsync(pep, "omemo-create-devices", jid, cancellationToken).ConfigureAwait(false);
-        if (ownList is not null) rules.CheckDeviceList(jid, ownList);
+        var ownList = await FetchDeviceListAsync(pep, $"omemo-create-{Guid.NewGuid():N}", jid, cancellationToken).ConfigureAwait(false);
+        if (ownList is not null) options.Rules.CheckDeviceList(jid, ownList);
         ownList ??= [];
 
         var changes = new StoreChanges();
-        IdentityKeyPair identity;
-        uint deviceId;
-        string? ownLabel;
-        SignedPreKey spk;
-        var publics = new SortedDictionary<uint, byte[]>();
-        var existing = await store.GetIdentityAsync(cancellationToken).ConfigureAwait(false);
-        if (existing is null)
+        SessionManager? manager = null;
+        try
         {
-            identity = IdentityKeyPair.Generate();
-            deviceId = DeviceListRules.GenerateDeviceId(ownList.Select(d => d.Id));
-            ownLabel = label;
-            byte[] seed = new byte[IdentityKeyPair.SeedSize];
-            identity.CopySeedTo(seed);
-            changes.Identity = new IdentityRecord(jid, deviceId, seed, label);
-            spk = SignedPreKey.Generate(identity, 1);
-            changes.PutSignedPreKeys.Add(new SignedPreKeyRecord(spk.Id, spk.PrivateKey, spk.Signature, spk.CreatedAt));
-            for (uint id = 1; id <= PreKeyCount; id++)
-            {
-                var pk = PreKey.Generate(id);
-                publics.Add(id, pk.PublicKey);
-                changes.PutPreKeys.Add(new PreKeyRecord(id, pk.PrivateKey));
-            }
+            var existing = await store.GetIdentityAsync(cancellationToken).ConfigureAwait(false);
+            manager = existing is null
+                ? CreateDevice(store, pep, trust, options, jid, ownList, changes)
+                : await OpenDeviceAsync(store, pep, trust, options, jid, existing, changes, cancellationToken).ConfigureAwait(false);
+            if (await manager.PlanSignedPreKeyRotationAsync(changes, cancellationToken).ConfigureAwait(false) is { } rotated)
+                manager._signedPreKey = rotated;
+            manager.TopUpPreKeys(changes, force: true);
+            manager._label = existing is null ? options.Label : existing.Label;
+            var announce = options.Rules.ListToReannounce(ownList, manager.OwnEntry());
+            changes.PutDeviceLists.Add(new DeviceListRecord(jid, announce ?? ownList, options.Clock.GetUtcNow()));
+            await store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
+            await manager.PublishBundleCoreAsync(cancellationToken).ConfigureAwait(false);
+            if (announce is not null) await manager.PublishDeviceListCoreAsync(announce, cancellationToken).ConfigureAwait(false);
+            var result = manager;
+            manager = null;
+            return result;
         }
-        else
+        finally
         {
-            try
-            {
-                if (existing.Jid != jid) throw new ArgumentException("The store holds the identity of another account.", nameof(jid));
-                identity = IdentityKeyPair.FromSeed(existing.IdentitySeed);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(existing.IdentitySeed);
-            }
-            deviceId = existing.DeviceId;
-            ownLabel = existing.Label;
+            WipeChanges(changes);
+            manager?.Dispose();
+        }
+    }
+
+    private static SessionManager CreateDevice(IOmemoStore store, IPepTransport pep, ITrustPolicy trust, SessionManagerOptions options,
+        string jid, IReadOnlyList<DeviceEntry> ownList, StoreChanges changes)
+    {
+        var identity = IdentityKeyPair.Generate();
+        uint deviceId = DeviceListRules.GenerateDeviceId(ownList.Select(d => d.Id));
+        byte[] seed = new byte[IdentityKeyPair.SeedSize];
+        identity.CopySeedTo(seed);
+        changes.Identity = new IdentityRecord(jid, deviceId, seed, options.Label);
+        var spk = SignedPreKey.Generate(identity, 1, options.Clock.GetUtcNow());
+        changes.PutSignedPreKeys.Add(new SignedPreKeyRecord(spk.Id, spk.PrivateKey, spk.Signature, spk.CreatedAt));
+        return new SessionManager(store, pep, trust, options, jid, deviceId, identity, spk, [], 1);
+    }
+
+    private static async Task<SessionManager> OpenDeviceAsync(IOmemoStore store, IPepTransport pep, ITrustPolicy trust,
+        SessionManagerOptions options, string jid, IdentityRecord existing, StoreChanges changes, CancellationToken cancellationToken)
+    {
+        IdentityKeyPair identity;
+        try
+        {
+            if (existing.Jid != jid) throw new ArgumentException("The store holds the identity of another account.", nameof(jid));
+            identity = IdentityKeyPair.FromSeed(existing.IdentitySeed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(existing.IdentitySeed);
+        }
+        try
+        {
             var spks = await store.GetSignedPreKeysAsync(cancellationToken).ConfigureAwait(false);
             var current = spks.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).FirstOrDefault();
+            SignedPreKey spk;
             if (current is null)
             {
-                spk = SignedPreKey.Generate(identity, 1);
+                spk = SignedPreKey.Generate(identity, 1, options.Clock.GetUtcNow());
                 changes.PutSignedPreKeys.Add(new SignedPreKeyRecord(spk.Id, spk.PrivateKey, spk.Signature, spk.CreatedAt));
             }
             else
             {
                 spk = new SignedPreKey(current.Id, current.PrivateKey.ToArray(), current.Signature, current.CreatedAt);
+                CryptographicOperations.ZeroMemory(spk.PrivateKey); // only the public part is kept in memory
             }
             foreach (var s in spks) CryptographicOperations.ZeroMemory(s.PrivateKey);
+            var publics = new SortedDictionary<uint, byte[]>();
             foreach (var record in await store.GetPreKeysAsync(cancellationToken).ConfigureAwait(false))
             {
                 publics.Add(record.Id, new PreKey(record.Id, record.PrivateKey).PublicKey);
                 CryptographicOperations.ZeroMemory(record.PrivateKey);
             }
-        }
-        var manager = new SessionManager(store, pep, trust, rules, jid, deviceId, identity, spk, publics);
-        try
-        {
-            manager.TopUpPreKeys(changes);
-            var ownEntry = ownLabel is null ? new DeviceEntry(deviceId) : DeviceEntry.CreateSigned(deviceId, ownLabel, identity);
-            var announce = rules.ListToReannounce(ownList, ownEntry);
-            changes.PutDeviceLists.Add(new DeviceListRecord(jid, announce ?? ownList, DateTimeOffset.UtcNow));
-            if (!changes.IsEmpty) await store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
-            WipeChanges(changes);
-            CryptographicOperations.ZeroMemory(spk.PrivateKey); // kept only for its public part and signature
-            await manager.PublishBundleCoreAsync(cancellationToken).ConfigureAwait(false);
-            if (announce is not null)
-            {
-                string id = manager.NextIqId();
-                string answer = await pep.SendIqAsync(PepStanzas.PublishDeviceList(id, announce), cancellationToken).ConfigureAwait(false);
-                PepStanzas.ParsePublishResult(answer, id);
-            }
-            return manager;
+            return new SessionManager(store, pep, trust, options, jid, existing.DeviceId, identity, spk, publics, 1);
         }
         catch
         {
-            WipeChanges(changes);
-            CryptographicOperations.ZeroMemory(spk.PrivateKey);
-            manager.Dispose();
+            identity.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>The bundle this device publishes (current signed pre-key and every unused pre-key).</summary>
-    public Bundle GetBundle() => new(_identity.PublicKey.ToArray(), _signedPreKey.Id, _signedPreKey.PublicKey,
-        _signedPreKey.Signature, _preKeyPublics.Select(p => new PreKeyPublic(p.Key, p.Value)).ToList());
-
-    /// <summary>Publishes the bundle (again), e.g. after <see cref="IsBundlePublishPending"/> became true.</summary>
-    /// <exception cref="PepRequestFailedException">The server refused the publish.</exception>
-    public async Task PublishBundleAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try { await PublishBundleCoreAsync(cancellationToken).ConfigureAwait(false); }
-        finally { _gate.Release(); }
-    }
-
-    /// <summary>
-    /// Encrypts <paramref name="plaintext"/> (usually an SCE envelope, see <see cref="SceEnvelope"/>) for every device
-    /// of <paramref name="recipientJids"/> and every other device of the own account. Missing sessions are built from
-    /// freshly fetched bundles (random pre-key). Devices that cannot be encrypted for (no bundle, untrusted, broken)
-    /// are reported in <see cref="EncryptResult.Failures"/>; every updated session is persisted in one batch.
-    /// </summary>
-    /// <param name="recipientJids">The recipients' bare JIDs (many for a group chat).</param>
-    /// <param name="plaintext">The payload to encrypt.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <exception cref="NoRecipientDevicesException">No device at all could be encrypted for.</exception>
-    /// <exception cref="TooManyDevicesException">A device list, or the whole message, has too many devices.</exception>
-    public async Task<EncryptResult> EncryptAsync(IReadOnlyCollection<string> recipientJids, byte[] plaintext,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(recipientJids);
-        ArgumentNullException.ThrowIfNull(plaintext);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var failures = new List<DeviceFailure>();
-            var changes = new StoreChanges();
-            var targets = new List<DeviceAddress>();
-            var jids = recipientJids.Select(PepStanzas.BareJid).Append(Jid).Distinct(StringComparer.Ordinal).ToList();
-            foreach (string jid in jids)
-            {
-                var list = await FetchDeviceListAsync(_pep, NextIqId(), jid, cancellationToken).ConfigureAwait(false);
-                if (list is not null)
-                {
-                    _rules.CheckDeviceList(jid, list);
-                    changes.PutDeviceLists.Add(new DeviceListRecord(jid, list, DateTimeOffset.UtcNow));
-                }
-                var devices = (list ?? []).Select(d => d.Id).Distinct().Where(id => !(jid == Jid && id == DeviceId)).ToList();
-                if (devices.Count == 0 && jid != Jid)
-                    failures.Add(new DeviceFailure(new DeviceAddress(jid, 0), DeviceFailureReason.NoDeviceList, "The JID publishes no OMEMO device."));
-                targets.AddRange(devices.Select(id => new DeviceAddress(jid, id)));
-            }
-            _rules.CheckRecipientCount(targets.Count);
-
-            byte[] keyMaterial = new byte[OmemoPayload.KeyMaterialSize];
-            var keys = new List<EncryptedKey>();
-            try
-            {
-                byte[] payload = OmemoPayload.Encrypt(plaintext, keyMaterial);
-                foreach (var device in targets)
-                {
-                    using var session = await PrepareSessionAsync(device, changes, failures, cancellationToken).ConfigureAwait(false);
-                    if (session is null) continue;
-                    bool kex = session.IsKeyExchangePending;
-                    keys.Add(new EncryptedKey(device.Jid, device.DeviceId, session.Encrypt(keyMaterial), kex));
-                    changes.PutSessions.Add(new SessionRecord(device, session.Serialize()));
-                }
-                if (keys.Count == 0) throw new NoRecipientDevicesException(failures);
-                var element = new EncryptedElement(DeviceId, keys, payload);
-                await _store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
-                return new EncryptResult(element, failures);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(keyMaterial);
-                WipeChanges(changes);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>
-    /// Decrypts an <c>&lt;encrypted&gt;</c> element sent by a device of <paramref name="senderJid"/>. A key exchange
-    /// that repeats the one the existing session was built from is only decrypted with that session; any other key
-    /// exchange builds a new session replacing the old one, and its pre-key is deleted and replaced with a fresh one
-    /// in the same batch (the bundle is then republished). After a key exchange the result carries an automatic
-    /// empty reply to send back. On any failure nothing is written.
-    /// </summary>
-    /// <param name="senderJid">The sender's JID (the bare part is used).</param>
-    /// <param name="element">The parsed element (see <see cref="EncryptedElement.Parse(string)"/>).</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <exception cref="NotForThisDeviceException">The element holds no key for this device.</exception>
-    /// <exception cref="NoSessionException">A non-key-exchange message from a device without session.</exception>
-    /// <exception cref="DuplicateMessageException">The message was already decrypted.</exception>
-    /// <exception cref="UntrustedSenderException">The sender's identity key is distrusted.</exception>
-    /// <exception cref="OmemoException">Another protocol error (authentication failed, unknown pre-key, malformed message...).</exception>
-    public async Task<DecryptResult> DecryptAsync(string senderJid, EncryptedElement element, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(senderJid);
-        ArgumentNullException.ThrowIfNull(element);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var key = element.FindKey(Jid, DeviceId) ?? throw new NotForThisDeviceException("The message holds no key for this device.");
-            var sender = new DeviceAddress(PepStanzas.BareJid(senderJid), element.SenderDeviceId);
-            var changes = new StoreChanges();
-            OmemoSession? existing = null;
-            OmemoSession? session = null;
-            try
-            {
-                var record = await _store.GetSessionAsync(sender, cancellationToken).ConfigureAwait(false);
-                if (record is not null)
-                {
-                    try { existing = OmemoSession.Deserialize(record.State); }
-                    finally { CryptographicOperations.ZeroMemory(record.State); }
-                }
-                byte[]? plaintext;
-                bool newSession = false;
-                uint? consumedPreKey = null;
-                if (key.IsKeyExchange)
-                {
-                    var kex = OmemoKeyExchange.Parse(key.Data);
-                    await CheckSenderTrustAsync(sender, kex.IdentityKey, changes, cancellationToken).ConfigureAwait(false);
-                    if (existing is not null && !existing.IsInitiator && existing.IsSameKeyExchange(kex))
-                    {
-                        session = existing;
-                        existing = null;
-                        plaintext = session.DecryptMessage(kex.Message.ToByteArray(), element.Payload);
-                    }
-                    else
-                    {
-                        var source = await LoadPreKeySourceAsync(kex, cancellationToken).ConfigureAwait(false);
-                        try
-                        {
-                            session = OmemoSession.AcceptKeyExchangeMessage(_identity, source, key.Data, element.Payload, out plaintext);
-                        }
-                        finally
-                        {
-                            source.Wipe();
-                        }
-                        newSession = true;
-                        consumedPreKey = session.UsedPreKeyId;
-                        changes.DeletePreKeys.Add(session.UsedPreKeyId);
-                    }
-                }
-                else
-                {
-                    session = existing ?? throw new NoSessionException("No session with the sending device; it must send a key exchange.");
-                    existing = null;
-                    await CheckSenderTrustAsync(sender, session.PeerIdentityKey.ToArray(), changes, cancellationToken).ConfigureAwait(false);
-                    plaintext = session.DecryptMessage(key.Data, element.Payload);
-                }
-
-                EncryptedElement? reply = null;
-                if (key.IsKeyExchange)
-                {
-                    byte[] empty = new byte[OmemoPayload.EmptyKeyMaterialSize];
-                    bool kexReply = session.IsKeyExchangePending;
-                    reply = new EncryptedElement(DeviceId, [new EncryptedKey(sender.Jid, sender.DeviceId, session.Encrypt(empty), kexReply)], null);
-                }
-                changes.PutSessions.Add(new SessionRecord(sender, session.Serialize()));
-                KeyValuePair<uint, byte[]>? fresh = null;
-                if (consumedPreKey is not null)
-                {
-                    var pk = PreKey.Generate(_nextPreKeyId);
-                    changes.PutPreKeys.Add(new PreKeyRecord(pk.Id, pk.PrivateKey));
-                    fresh = new(pk.Id, pk.PublicKey);
-                }
-                await _store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
-                if (consumedPreKey is { } used && fresh is { } f)
-                {
-                    _preKeyPublics.Remove(used);
-                    _preKeyPublics[f.Key] = f.Value;
-                    _nextPreKeyId = f.Key + 1;
-                    try
-                    {
-                        await PublishBundleCoreAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (OmemoException)
-                    {
-                        IsBundlePublishPending = true; // the message is accepted; the app retries with PublishBundleAsync
-                    }
-                }
-                return new DecryptResult(plaintext, sender, key.IsKeyExchange, newSession, reply);
-            }
-            finally
-            {
-                existing?.Dispose();
-                session?.Dispose();
-                WipeChanges(changes);
-            }
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 
@@ -390,148 +192,28 @@ public sealed class SessionManager : IDisposable
         _gate.Dispose();
     }
 
-    // ---- helpers ---------------------------------------------------------------------------------------------
+    // ---- helpers shared by the partial files -------------------------------------------------------------------
 
-    private string NextIqId() => $"omemo-{DeviceId}-{Interlocked.Increment(ref _iqCounter)}";
-
-    private void TopUpPreKeys(StoreChanges changes)
+    /// <summary>Runs <paramref name="body"/> under the instance lock (operations are serialized).</summary>
+    private async Task<T> LockedAsync<T>(Func<Task<T>> body, CancellationToken cancellationToken)
     {
-        while (_preKeyPublics.Count < PreKeyCount)
-        {
-            var pk = PreKey.Generate(_nextPreKeyId++);
-            _preKeyPublics.Add(pk.Id, pk.PublicKey);
-            changes.PutPreKeys.Add(new PreKeyRecord(pk.Id, pk.PrivateKey));
-        }
-    }
-
-    private async Task PublishBundleCoreAsync(CancellationToken cancellationToken)
-    {
-        string id = NextIqId();
-        string answer = await _pep.SendIqAsync(PepStanzas.PublishBundle(id, DeviceId, GetBundle()), cancellationToken).ConfigureAwait(false);
-        PepStanzas.ParsePublishResult(answer, id);
-        IsBundlePublishPending = false;
-    }
-
-    private static async Task<IReadOnlyList<DeviceEntry>?> FetchDeviceListAsync(IPepTransport pep, string id, string jid, CancellationToken cancellationToken)
-    {
-        string answer = await pep.SendIqAsync(PepStanzas.FetchDeviceList(id, jid), cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return PepStanzas.ParseDeviceListResult(answer, id);
-        }
-        catch (PepRequestFailedException)
-        {
-            return null; // item-not-found and the like: no published list
-        }
-    }
-
-    /// <summary>The session to encrypt for <paramref name="device"/>: the stored one or one built from its bundle; null (with a failure) when none.</summary>
-    private async Task<OmemoSession?> PrepareSessionAsync(DeviceAddress device, StoreChanges changes, List<DeviceFailure> failures, CancellationToken cancellationToken)
-    {
-        var record = await _store.GetSessionAsync(device, cancellationToken).ConfigureAwait(false);
-        OmemoSession? session = null;
-        try
-        {
-            byte[] identityKey;
-            Bundle? bundle = null;
-            if (record is not null)
-            {
-                try
-                {
-                    session = OmemoSession.Deserialize(record.State);
-                }
-                catch (MalformedMessageException)
-                {
-                    failures.Add(new DeviceFailure(device, DeviceFailureReason.Broken, "The stored session is corrupt."));
-                    return null;
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(record.State);
-                }
-                identityKey = session.PeerIdentityKey.ToArray();
-            }
-            else
-            {
-                string id = NextIqId();
-                try
-                {
-                    string answer = await _pep.SendIqAsync(PepStanzas.FetchBundle(id, device.Jid, device.DeviceId), cancellationToken).ConfigureAwait(false);
-                    bundle = PepStanzas.ParseBundleResult(answer, device.DeviceId, id);
-                }
-                catch (Exception e) when (e is PepRequestFailedException or MalformedMessageException)
-                {
-                    failures.Add(new DeviceFailure(device, DeviceFailureReason.NoBundle, e.Message));
-                    return null;
-                }
-                identityKey = bundle.IdentityKey;
-            }
-
-            TrustDecision decision;
-            try
-            {
-                decision = await DecideTrustAsync(device, identityKey, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidKeyException e)
-            {
-                failures.Add(new DeviceFailure(device, DeviceFailureReason.Broken, e.Message));
-                session?.Dispose();
-                return null;
-            }
-            if (!decision.EncryptFor)
-            {
-                failures.Add(new DeviceFailure(device, DeviceFailureReason.Untrusted, $"The device's identity key is {decision.Level}."));
-                if (decision.IsNew) changes.PutTrust.Add(decision.Record);
-                session?.Dispose();
-                return null;
-            }
-            if (decision.IsNew) changes.PutTrust.Add(decision.Record);
-
-            if (session is null)
-            {
-                try
-                {
-                    session = OmemoSession.Initiate(_identity, bundle!);
-                }
-                catch (Exception e) when (e is InvalidSignatureException or MissingPreKeyException or InvalidKeyException)
-                {
-                    failures.Add(new DeviceFailure(device, DeviceFailureReason.Broken, e.Message));
-                    return null;
-                }
-            }
-            var result = session;
-            session = null;
-            return result;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _trustCache.Clear();
+            return await body().ConfigureAwait(false);
         }
         finally
         {
-            session?.Dispose();
+            _trustCache.Clear();
+            _gate.Release();
         }
     }
 
-    private async Task<TrustDecision> DecideTrustAsync(DeviceAddress device, byte[] identityKey, CancellationToken cancellationToken)
-    {
-        var stored = await _store.GetTrustAsync(device, identityKey, cancellationToken).ConfigureAwait(false);
-        TrustRecord[] records = stored is null ? [] : [stored];
-        return _trust.Decide(device, identityKey, records);
-    }
+    private string NextIqId() => $"omemo-{DeviceId}-{Interlocked.Increment(ref _iqCounter)}";
 
-    private async Task CheckSenderTrustAsync(DeviceAddress sender, byte[] identityKey, StoreChanges changes, CancellationToken cancellationToken)
-    {
-        var decision = await DecideTrustAsync(sender, identityKey, cancellationToken).ConfigureAwait(false);
-        if (!decision.AcceptFrom) throw new UntrustedSenderException("The sending device's identity key is distrusted.");
-        if (decision.IsNew) changes.PutTrust.Add(decision.Record);
-    }
-
-    private async Task<StoredPreKeys> LoadPreKeySourceAsync(OmemoKeyExchange kex, CancellationToken cancellationToken)
-    {
-        var source = new StoredPreKeys();
-        foreach (var spk in await _store.GetSignedPreKeysAsync(cancellationToken).ConfigureAwait(false))
-            source.SignedPreKeys[spk.Id] = new SignedPreKey(spk.Id, spk.PrivateKey, spk.Signature, spk.CreatedAt);
-        if (await _store.GetPreKeyAsync(kex.PreKeyId, cancellationToken).ConfigureAwait(false) is { } pk)
-            source.PreKeys[pk.Id] = new PreKey(pk.Id, pk.PrivateKey);
-        return source;
-    }
+    private DateTimeOffset Now => _options.Clock.GetUtcNow();
 
     private static void WipeChanges(StoreChanges changes)
     {
@@ -543,20 +225,5 @@ public sealed class SessionManager : IDisposable
         changes.PutSignedPreKeys.Clear();
         changes.PutPreKeys.Clear();
         changes.PutSessions.Clear();
-    }
-
-    /// <summary>The own pre-keys a key exchange names, loaded from the store for <see cref="OmemoSession.AcceptKeyExchange(IdentityKeyPair, IPreKeySource, ReadOnlySpan{byte}, out byte[])"/>.</summary>
-    private sealed class StoredPreKeys : IPreKeySource
-    {
-        public Dictionary<uint, SignedPreKey> SignedPreKeys { get; } = [];
-        public Dictionary<uint, PreKey> PreKeys { get; } = [];
-        public SignedPreKey? GetSignedPreKey(uint id) => SignedPreKeys.GetValueOrDefault(id);
-        public PreKey? GetPreKey(uint id) => PreKeys.GetValueOrDefault(id);
-
-        public void Wipe()
-        {
-            foreach (var s in SignedPreKeys.Values) CryptographicOperations.ZeroMemory(s.PrivateKey);
-            foreach (var p in PreKeys.Values) CryptographicOperations.ZeroMemory(p.PrivateKey);
-        }
     }
 }

@@ -51,6 +51,9 @@ public sealed record DecryptResult(byte[]? Plaintext, DeviceAddress Sender, bool
 
     /// <summary>The trust level of the sender's identity key when the message was decrypted (show untrusted messages as such).</summary>
     public TrustLevel SenderTrust { get; init; }
+
+    /// <summary>The parsed SCE envelope when decrypted with <see cref="SessionManager.DecryptContentAsync"/>; otherwise null.</summary>
+    public SceEnvelopeContent? Content { get; init; }
 }
 
 /// <summary>Why a decryption produced an automatic empty OMEMO message to send back.</summary>
@@ -91,3 +94,11 @@ public sealed class UntrustedSenderException : OmemoException
     /// <summary>Creates the exception with a secret-free message.</summary>
     public UntrustedSenderException(string message) : base(message) { }
 }
+
+/// <summary>What a <see cref="SessionManager"/> knows about one device of a JID (see <see cref="SessionManager.GetDevicesAsync"/>).</summary>
+/// <param name="Device">The device.</param>
+/// <param name="Label">The device's label when its signature verifies with the known identity key; otherwise null.</param>
+/// <param name="Fingerprint">The identity key's fingerprint when known (from a session or a trust decision); otherwise null.</param>
+/// <param name="Trust">The stored trust level of that identity key.</param>
+/// <param name="IdentityKnown">Whether the identity key is known.</param>
+public sealed record DeviceInfo(DeviceAddress Device, string? Label, string? Fingerprint, TrustLevel Trust, bool IdentityKnown);

@@ -35,6 +35,9 @@ public interface IOmemoStore : IAsyncDisposable
     /// <summary>The trust decision for this device and identity key, or null when none was stored.</summary>
     Task<TrustRecord?> GetTrustAsync(DeviceAddress device, ReadOnlyMemory<byte> identityKey, CancellationToken cancellationToken = default);
 
+    /// <summary>Every trust decision stored for the devices of <paramref name="jid"/> (ordered by device id).</summary>
+    Task<IReadOnlyList<TrustRecord>> GetTrustsAsync(string jid, CancellationToken cancellationToken = default);
+
     /// <summary>Applies every write of <paramref name="changes"/> atomically: all of them or, on any failure, none.</summary>
     Task CommitAsync(StoreChanges changes, CancellationToken cancellationToken = default);
 }

@@ -121,6 +121,20 @@ public sealed class InMemoryOmemoStore : IOmemoStore
         }
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<TrustRecord>> GetTrustsAsync(string jid, CancellationToken cancellationToken = default)
+    {
+        StoreValidation.CheckJid(jid, "trust lookup");
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            IReadOnlyList<TrustRecord> result = [.. _trust.Where(t => t.Key.Jid == jid).OrderBy(t => t.Key.DeviceId)
+                .ThenBy(t => t.Key.IdentityKeyHex, StringComparer.Ordinal).Select(t => RecordCopies.Copy(t.Value))];
+            return Task.FromResult(result);
+        }
+    }
+
     /// <summary>
     /// Applies the batch atomically: it is validated (<see cref="ArgumentException"/> on a malformed record) and copied
     /// first, then applied under the lock where nothing can fail. Within a batch, deletions come before insertions.

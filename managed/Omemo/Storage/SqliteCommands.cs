@@ -48,6 +48,7 @@ internal sealed class SqliteCommands : IDisposable
         GetDeviceList = Make("SELECT jid, entries, updated_at FROM device_lists WHERE jid = $jid;", ("$jid", T));
         GetTrust = Make("SELECT level FROM trust WHERE jid = $jid AND device_id = $device_id AND identity_key = $identity_key;",
             ("$jid", T), ("$device_id", I), ("$identity_key", B));
+        GetTrusts = Make("SELECT device_id, identity_key, level FROM trust WHERE jid = $jid ORDER BY device_id, identity_key;", ("$jid", T));
     }
 
     public SqliteCommand PutIdentity { get; }
@@ -67,6 +68,7 @@ internal sealed class SqliteCommands : IDisposable
     public SqliteCommand GetSessions { get; }
     public SqliteCommand GetDeviceList { get; }
     public SqliteCommand GetTrust { get; }
+    public SqliteCommand GetTrusts { get; }
 
     /// <summary>Sets every command's transaction (null after a commit or rollback).</summary>
     public void UseTransaction(SqliteTransaction? transaction)

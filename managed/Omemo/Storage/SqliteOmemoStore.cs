@@ -156,11 +156,30 @@ public sealed partial class SqliteOmemoStore : IOmemoStore
             command.Parameters[1].Value = (long)device.DeviceId;
             command.Parameters[2].Value = key;
             using var reader = command.ExecuteReader();
-            if (!reader.Read()) return null;
-            long level = reader.GetInt64(0);
-            if (!Enum.IsDefined((TrustLevel)level)) throw new StorageCorruptedException("A stored trust level is unknown.");
-            return new TrustRecord(device, key, (TrustLevel)level);
+            return reader.Read() ? new TrustRecord(device, key, ReadTrustLevel(reader, 0)) : null;
         }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<TrustRecord>> GetTrustsAsync(string jid, CancellationToken cancellationToken = default)
+    {
+        StoreValidation.CheckJid(jid, "trust lookup");
+        return ReadAsync<IReadOnlyList<TrustRecord>>(() =>
+        {
+            _commands.GetTrusts.Parameters[0].Value = jid;
+            var result = new List<TrustRecord>();
+            using var reader = _commands.GetTrusts.ExecuteReader();
+            while (reader.Read())
+                result.Add(new TrustRecord(new DeviceAddress(jid, ReadUInt(reader, 0)), Blob(reader, 1), ReadTrustLevel(reader, 2)));
+            return result;
+        }, cancellationToken);
+    }
+
+    private static TrustLevel ReadTrustLevel(SqliteDataReader reader, int ordinal)
+    {
+        long level = reader.GetInt64(ordinal);
+        if (!Enum.IsDefined((TrustLevel)level)) throw new StorageCorruptedException("A stored trust level is unknown.");
+        return (TrustLevel)level;
     }
 
     /// <summary>Closes the database file; later calls throw <see cref="ObjectDisposedException"/>.</summary>

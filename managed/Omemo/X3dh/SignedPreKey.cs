@@ -45,7 +45,11 @@ public sealed class SignedPreKey
 
     /// <summary>Generates a signed pre-key with a fresh private key and signs its public key with <paramref name="identity"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="identity"/> is null.</exception>
-    public static SignedPreKey Generate(IdentityKeyPair identity, uint id)
+    public static SignedPreKey Generate(IdentityKeyPair identity, uint id) => Generate(identity, id, DateTimeOffset.UtcNow);
+
+    /// <summary>Like <see cref="Generate(IdentityKeyPair, uint)"/> with an explicit creation time (from the caller's clock).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="identity"/> is null.</exception>
+    public static SignedPreKey Generate(IdentityKeyPair identity, uint id, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(identity);
         byte[] priv = new byte[X25519.KeySize];
@@ -54,6 +58,6 @@ public sealed class SignedPreKey
         X25519.DerivePublicKey(priv, pub);
         byte[] sig = new byte[Ed25519.SignatureSize];
         identity.Sign(pub, sig);
-        return new SignedPreKey(id, priv, sig, DateTimeOffset.UtcNow);
+        return new SignedPreKey(id, priv, sig, createdAt);
     }
 }
