@@ -129,10 +129,10 @@ void PrintTestSummary()
 }
 
 Task("Demo")
-    .Description("The README's main job.")
+    .Description("The README's main job: omemo demo (group chat on SQLite through the in-memory PEP model).")
     .Does(() =>
 {
-    Run("dotnet", $"run --project managed/Omemo.Cli -c {configuration} -- keygen");
+    Run("dotnet", $"run --project managed/Omemo.Cli -c {configuration} -- demo");
 });
 
 Task("Bench")

@@ -12,24 +12,43 @@ namespace Omemo.Cli.Commands;
 /// <c>omemo keygen</c>: creates an OMEMO 2 identity, a signed pre-key and one-time pre-keys with the engine's
 /// <see cref="IdentityKeyPair"/>/<see cref="SignedPreKey"/>/<see cref="PreKey"/>, checks the bundle's signature,
 /// parses its own XML back, and prints the fingerprint and the XEP-0384 <c>&lt;bundle&gt;</c> element.
-/// Optionally saves the private key material.
+/// Optionally saves the private key material. With <c>--db FILE --jid JID</c> the device is created in a SQLite
+/// file through the session manager instead (see <see cref="DeviceDatabase"/>), for the scripting commands.
 /// </summary>
 internal static class KeygenCommand
 {
-    internal static Command Create()
+    /// <summary>Creates the command.</summary>
+    internal static Command Create(CliConsole console)
     {
         var preKeys = new Option<int>("--prekeys") { Description = "Number of one-time pre-keys (25..1000).", DefaultValueFactory = _ => 100 };
         var output = new Option<FileInfo?>("--out") { Description = "Write the private key material as JSON to this file (created with mode 600; never overwritten)." };
         var xmlOnly = new Option<bool>("--xml") { Description = "Print only the <bundle> XML (for scripting)." };
+        var database = new Option<FileInfo?>("--db") { Description = "Create the device in this SQLite file (for bundle/encrypt/decrypt) instead of printing throw-away keys." };
+        var jid = CliOptions.Jid("--jid", "The account's bare JID (with --db).", required: false);
         var command = new Command("keygen", "Generate an identity, a signed pre-key and one-time pre-keys; print the fingerprint and the <bundle> XML.")
         {
-            preKeys, output, xmlOnly,
+            preKeys, output, xmlOnly, database, jid,
         };
-        command.SetAction(parse => CliErrors.Run(() => Execute(parse.GetValue(preKeys), parse.GetValue(output), parse.GetValue(xmlOnly))));
+        command.SetAction((parse, ct) => CliErrors.RunAsync(console, async () =>
+        {
+            var db = parse.GetValue(database);
+            string? account = parse.GetValue(jid);
+            if (db is null)
+            {
+                if (account is not null) throw new CliException("--jid goes with --db");
+                return Execute(console, parse.GetValue(preKeys), parse.GetValue(output), parse.GetValue(xmlOnly));
+            }
+            if (account is null) throw new CliException("--db needs --jid JID (the account of the new device)");
+            if (parse.GetValue(output) is not null) throw new CliException("--out does not go with --db (the keys stay in the database)");
+            if (parse.GetResult(preKeys) is { Implicit: false }) throw new CliException("--prekeys does not go with --db (the session manager keeps 100 pre-keys)");
+            await using var device = await DeviceDatabase.CreateAsync(db, CliOptions.BareJid(account, "--jid"), ct).ConfigureAwait(false);
+            BundleCommand.Print(console, device, parse.GetValue(xmlOnly));
+            return 0;
+        }));
         return command;
     }
 
-    private static int Execute(int preKeyCount, FileInfo? output, bool xmlOnly)
+    private static int Execute(CliConsole console, int preKeyCount, FileInfo? output, bool xmlOnly)
     {
         if (preKeyCount is < 25 or > 1000) throw new ArgumentException("--prekeys must be between 25 and 1000 (XEP-0384 section 5.3.2).");
 
@@ -49,7 +68,7 @@ internal static class KeygenCommand
 
         if (xmlOnly)
         {
-            Console.WriteLine(xml);
+            console.Out.WriteLine(xml);
         }
         else
         {
@@ -60,9 +79,9 @@ internal static class KeygenCommand
             table.AddRow("<spks> (Ed25519, verified)", Convert.ToBase64String(signedPreKey.Signature));
             table.AddRow("one-time pre-keys <pk>", $"{preKeyCount} (ids 1..{preKeyCount})");
             table.AddRow("<bundle> XML", $"{xml.Length} characters, parsed back");
-            AnsiConsole.Write(table);
-            Console.WriteLine(xml.Length > 600 ? xml[..600] + " ..." : xml);
-            if (output != null) AnsiConsole.MarkupLineInterpolated($"private key material written to [bold]{output.FullName}[/]");
+            console.Ansi.Write(table);
+            console.Out.WriteLine(xml.Length > 600 ? xml[..600] + " ..." : xml);
+            if (output != null) console.Ansi.MarkupLineInterpolated($"private key material written to [bold]{output.FullName}[/]");
         }
         return 0;
     }

@@ -50,6 +50,26 @@ public sealed class SessionManagerKeysTests : ManagerHarness
     }
 
     [Fact]
+    public async Task ConsumedPreKeyIds_AreNeverHandedOutAgain_AfterAReopen()
+    {
+        var options = new SessionManagerOptions { PreKeyCount = 30, PreKeyRefillThreshold = 25 };
+        var bobStore = new InMemoryOmemoStore();
+        var bob = await NewAsync(Bob, bobStore, options);
+        var bundle = PublishedBundle(Bob, bob.DeviceId);
+        uint highest = bundle.PreKeys.Max(p => p.Id);
+        var first = FirstMessageFromBundle(bundle, bob.DeviceId, "first", bundle.PreKeys.Count - 1);
+        var second = FirstMessageFromBundle(bundle, bob.DeviceId, "second", bundle.PreKeys.Count - 1);
+        Assert.Equal("first", Str((await bob.DecryptAsync(Alice, first)).Plaintext));
+        Assert.Equal(29, bob.PreKeyCount); // above the threshold: no refill yet
+        bob.Dispose();
+
+        using var reopened = await NewAsync(Bob, bobStore, options); // refills to 30 with fresh ids
+        Assert.Null(await bobStore.GetPreKeyAsync(highest));
+        Assert.Equal(highest + 1, PublishedBundle(Bob, reopened.DeviceId).PreKeys.Max(p => p.Id));
+        await Assert.ThrowsAsync<UnknownPreKeyException>(() => reopened.DecryptAsync(Carol, second));
+    }
+
+    [Fact]
     public async Task SignedPreKey_RotatesWeekly_KeepingThePreviousOneForOnePeriod()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));

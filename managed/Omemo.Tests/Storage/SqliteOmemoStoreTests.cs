@@ -119,7 +119,25 @@ public sealed class SqliteOmemoStoreTests(ITestOutputHelper output) : StoreContr
             using var reader = command.ExecuteReader();
             while (reader.Read()) tables.Add(reader.GetString(0));
         }
-        Assert.Equal(["device_lists", "identity", "prekeys", "sessions", "signed_prekeys", "trust"], tables);
+        Assert.Equal(["device_lists", "identity", "meta", "prekeys", "sessions", "signed_prekeys", "trust"], tables);
+    }
+
+    [Fact]
+    public async Task Version1Store_IsMigrated_KeepingItsHighestPreKeyId()
+    {
+        await Store.CommitAsync(Changes(c => c.PutPreKeys.AddRange([PreKey(3), PreKey(41)])));
+        await Store.DisposeAsync();
+        using (var raw = Raw())
+        {
+            Scalar(raw, "DROP TABLE meta;");
+            Scalar(raw, "PRAGMA user_version = 1;");
+        }
+        Store = await SqliteOmemoStore.OpenAsync(DbPath);
+        Assert.Equal(41u, await Store.GetHighestPreKeyIdAsync());
+        Assert.Equal([3u, 41u], (await Store.GetPreKeysAsync()).Select(p => p.Id));
+        await Store.DisposeAsync();
+        using (var raw = Raw()) Assert.Equal(SqliteOmemoStore.SchemaVersion, Convert.ToInt64(Scalar(raw, "PRAGMA user_version;")));
+        Store = await SqliteOmemoStore.OpenAsync(DbPath);
     }
 
     [Fact]

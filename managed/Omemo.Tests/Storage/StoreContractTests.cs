@@ -142,6 +142,18 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task HighestPreKeyId_IsRemembered_AfterThePreKeyIsConsumed()
+    {
+        Assert.Equal(0u, await Store.GetHighestPreKeyIdAsync());
+        await Store.CommitAsync(Changes(c => c.PutPreKeys.AddRange([PreKey(5), PreKey(9), PreKey(7)])));
+        Assert.Equal(9u, await Store.GetHighestPreKeyIdAsync());
+        await Store.CommitAsync(Changes(c => c.DeletePreKeys.AddRange([9u, 7u])));
+        Assert.Equal(9u, await Store.GetHighestPreKeyIdAsync());
+        await Store.CommitAsync(Changes(c => c.PutPreKeys.Add(PreKey(2))));
+        Assert.Equal(9u, await Store.GetHighestPreKeyIdAsync());
+    }
+
+    [Fact]
     public async Task Trusts_OfAJid_AreAllDecisionsOfItsDevices_InDeviceOrder()
     {
         var bob7 = Trust(Bob, 7, TrustLevel.Verified);

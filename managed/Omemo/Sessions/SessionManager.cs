@@ -174,7 +174,8 @@ public sealed partial class SessionManager : IDisposable
                 publics.Add(record.Id, new PreKey(record.Id, record.PrivateKey).PublicKey);
                 CryptographicOperations.ZeroMemory(record.PrivateKey);
             }
-            return new SessionManager(store, pep, trust, options, jid, existing.DeviceId, identity, spk, publics, 1);
+            uint highest = await store.GetHighestPreKeyIdAsync(cancellationToken).ConfigureAwait(false);
+            return new SessionManager(store, pep, trust, options, jid, existing.DeviceId, identity, spk, publics, highest + 1);
         }
         catch
         {

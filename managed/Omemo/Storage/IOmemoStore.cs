@@ -23,6 +23,12 @@ public interface IOmemoStore : IAsyncDisposable
     /// <summary>Every stored one-time pre-key.</summary>
     Task<IReadOnlyList<PreKeyRecord>> GetPreKeysAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The highest one-time pre-key id ever stored, consumed ones included (0 before the first), so a device never
+    /// gives a new pre-key the id of a consumed one (a sender with an old bundle then gets a clean "unknown pre-key").
+    /// </summary>
+    Task<uint> GetHighestPreKeyIdAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The session with one remote device, or null.</summary>
     Task<SessionRecord?> GetSessionAsync(DeviceAddress device, CancellationToken cancellationToken = default);
 

@@ -12,6 +12,7 @@ public sealed class InMemoryOmemoStore : IOmemoStore
     private readonly Lock _lock = new();
     private readonly Dictionary<uint, SignedPreKeyRecord> _signedPreKeys = [];
     private readonly Dictionary<uint, PreKeyRecord> _preKeys = [];
+    private uint _highestPreKeyId;
     private readonly Dictionary<string, SortedDictionary<uint, SessionRecord>> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DeviceListRecord> _deviceLists = new(StringComparer.Ordinal);
     private readonly Dictionary<TrustKey, TrustRecord> _trust = [];
@@ -62,6 +63,17 @@ public sealed class InMemoryOmemoStore : IOmemoStore
             ThrowIfDisposed();
             IReadOnlyList<PreKeyRecord> result = [.. _preKeys.Values.OrderBy(r => r.Id).Select(RecordCopies.Copy)];
             return Task.FromResult(result);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<uint> GetHighestPreKeyIdAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            return Task.FromResult(_highestPreKeyId);
         }
     }
 
@@ -160,7 +172,7 @@ public sealed class InMemoryOmemoStore : IOmemoStore
             foreach (uint id in changes.DeleteSignedPreKeys) RemoveSignedPreKey(id);
             foreach (var r in spks) { RemoveSignedPreKey(r.Id); _signedPreKeys[r.Id] = r; }
             foreach (uint id in changes.DeletePreKeys) RemovePreKey(id);
-            foreach (var r in preKeys) { RemovePreKey(r.Id); _preKeys[r.Id] = r; }
+            foreach (var r in preKeys) { RemovePreKey(r.Id); _preKeys[r.Id] = r; _highestPreKeyId = Math.Max(_highestPreKeyId, r.Id); }
             foreach (var device in changes.DeleteSessions) RemoveSession(device);
             foreach (var r in sessions)
             {

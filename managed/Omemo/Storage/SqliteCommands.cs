@@ -30,6 +30,7 @@ internal sealed class SqliteCommands : IDisposable
             ("$id", I), ("$private_key", B), ("$signature", B), ("$created_at", I));
         DeletePreKey = Make("DELETE FROM prekeys WHERE id = $id;", ("$id", I));
         PutPreKey = Make("INSERT OR REPLACE INTO prekeys (id, private_key) VALUES ($id, $private_key);", ("$id", I), ("$private_key", B));
+        RaiseMaxPreKeyId = Make("UPDATE meta SET value = max(value, $id) WHERE key = 'max_prekey_id';", ("$id", I));
         DeleteSession = Make("DELETE FROM sessions WHERE jid = $jid AND device_id = $device_id;", ("$jid", T), ("$device_id", I));
         PutSession = Make("INSERT OR REPLACE INTO sessions (jid, device_id, state) VALUES ($jid, $device_id, $state);",
             ("$jid", T), ("$device_id", I), ("$state", B));
@@ -48,6 +49,7 @@ internal sealed class SqliteCommands : IDisposable
         GetDeviceList = Make("SELECT jid, entries, updated_at FROM device_lists WHERE jid = $jid;", ("$jid", T));
         GetTrust = Make("SELECT level FROM trust WHERE jid = $jid AND device_id = $device_id AND identity_key = $identity_key;",
             ("$jid", T), ("$device_id", I), ("$identity_key", B));
+        GetMaxPreKeyId = Make("SELECT value FROM meta WHERE key = 'max_prekey_id';");
         GetTrusts = Make("SELECT device_id, identity_key, level FROM trust WHERE jid = $jid ORDER BY device_id, identity_key;", ("$jid", T));
     }
 
@@ -69,6 +71,8 @@ internal sealed class SqliteCommands : IDisposable
     public SqliteCommand GetDeviceList { get; }
     public SqliteCommand GetTrust { get; }
     public SqliteCommand GetTrusts { get; }
+    public SqliteCommand RaiseMaxPreKeyId { get; }
+    public SqliteCommand GetMaxPreKeyId { get; }
 
     /// <summary>Sets every command's transaction (null after a commit or rollback).</summary>
     public void UseTransaction(SqliteTransaction? transaction)

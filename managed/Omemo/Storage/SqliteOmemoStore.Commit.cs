@@ -66,6 +66,11 @@ public sealed partial class SqliteOmemoStore
         }
         foreach (uint id in changes.DeletePreKeys) { Set(c.DeletePreKey, (long)id); Run(c.DeletePreKey); }
         foreach (var r in changes.PutPreKeys) { Set(c.PutPreKey, (long)r.Id, r.PrivateKey); Run(c.PutPreKey); }
+        if (changes.PutPreKeys.Count > 0)
+        {
+            Set(c.RaiseMaxPreKeyId, (long)changes.PutPreKeys.Max(r => r.Id));
+            Run(c.RaiseMaxPreKeyId);
+        }
         foreach (var d in changes.DeleteSessions) { Set(c.DeleteSession, d.Jid, (long)d.DeviceId); Run(c.DeleteSession); }
         foreach (var r in changes.PutSessions)
         {

@@ -104,6 +104,11 @@ public sealed partial class SqliteOmemoStore : IOmemoStore
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<uint> GetHighestPreKeyIdAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(() => (uint)Convert.ToInt64(_commands.GetMaxPreKeyId.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture),
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<SessionRecord?> GetSessionAsync(DeviceAddress device, CancellationToken cancellationToken = default)
     {
         StoreValidation.CheckAddress(device, "session");

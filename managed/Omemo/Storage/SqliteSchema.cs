@@ -9,7 +9,7 @@ namespace Omemo.Storage;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this engine writes; a store with a higher one is refused.</summary>
-    public const long CurrentVersion = 1;
+    public const long CurrentVersion = 2;
 
     /// <summary>How long a writer waits for another connection's lock before giving up.</summary>
     public const int BusyTimeoutMilliseconds = 10_000;
@@ -46,10 +46,18 @@ internal static class SqliteSchema
             PRIMARY KEY (jid, device_id, identity_key));
         """;
 
+    // Version 2: the highest pre-key id ever written, so ids of consumed pre-keys are never handed out again.
+    private const string MigrateToV2 = """
+        CREATE TABLE IF NOT EXISTS meta (
+            key TEXT PRIMARY KEY,
+            value INTEGER NOT NULL);
+        INSERT OR IGNORE INTO meta (key, value) SELECT 'max_prekey_id', coalesce(max(id), 0) FROM prekeys;
+        """;
+
     /// <summary>
     /// Checks the schema version (before anything is written), then sets WAL, <c>synchronous=FULL</c> (a commit
     /// that returned survives a power loss), <c>secure_delete</c> (consumed pre-keys and replaced ratchet states are
-    /// overwritten in the file) and creates the schema of a new store in one transaction.
+    /// overwritten in the file) and creates the schema of a new store, or migrates an older one, in one transaction.
     /// </summary>
     public static void Initialize(SqliteConnection connection)
     {
@@ -61,11 +69,9 @@ internal static class SqliteSchema
         using var transaction = connection.BeginTransaction(deferred: false);
         long version = ReadVersion(connection);
         CheckVersion(version);
-        if (version < CurrentVersion)
-        {
-            Execute(connection, CreateV1, transaction);
-            Execute(connection, $"PRAGMA user_version = {CurrentVersion};", transaction);
-        }
+        if (version < 1) Execute(connection, CreateV1, transaction);
+        if (version < 2) Execute(connection, MigrateToV2, transaction);
+        if (version < CurrentVersion) Execute(connection, $"PRAGMA user_version = {CurrentVersion};", transaction);
         transaction.Commit();
     }
 
