@@ -2,6 +2,7 @@
 //   dotnet tool restore && dotnet cake --target=Test    all tests (installs the Debian packages it needs)
 //   dotnet cake --target=Demo                           the main job (see README.md)
 //   dotnet cake --target=Bench [--filter=*X25519*]      BenchmarkDotNet suite, results under bench/
+//   dotnet cake --target=Compare                        ours vs python-omemo vs libomemo-c: bench/RESULTS.md + PNG
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -86,6 +87,7 @@ Task("Test")
     {
         ["OMEMO_NATIVE_SHIM"] = nativeBuild.CombineWithFilePath("libomemo_native_shim.so").FullPath,
         ["OMEMO_C_PEER"] = nativeBuild.CombineWithFilePath("omemo_c_peer/omemo_c_peer").FullPath,
+        ["OMEMO_C_BENCH"] = nativeBuild.CombineWithFilePath("omemo_c_bench/omemo_c_bench").FullPath,
     };
     var failures = new List<string>();
     foreach (var project in GetFiles("./managed/**/*.Tests.csproj").Concat(GetFiles("./interop-tests/**/*.csproj")))
@@ -145,6 +147,19 @@ Task("Bench")
         ["OMEMO_NATIVE_SHIM"] = nativeBuild.CombineWithFilePath("libomemo_native_shim.so").FullPath,
     };
     Run("dotnet", $"run --project bench/Omemo.Bench -c Release -- --filter {benchFilter}", env);
+});
+
+Task("Compare")
+    .Description("Comparison runner (issue 5): the same workloads on our engine, python-omemo and libomemo-c, each in its "
+        + "own process; writes the comparison section of bench/RESULTS.md and bench/results/compare.png.")
+    .IsDependentOn("Native")
+    .Does(() =>
+{
+    var env = new Dictionary<string, string>
+    {
+        ["OMEMO_C_BENCH"] = nativeBuild.CombineWithFilePath("omemo_c_bench/omemo_c_bench").FullPath,
+    };
+    Run("dotnet", "run --project bench/Omemo.Compare -c Release -- run --command \"dotnet cake --target=Compare\"", env);
 });
 
 RunTarget(target);

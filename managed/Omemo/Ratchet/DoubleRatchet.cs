@@ -102,6 +102,25 @@ internal sealed class DoubleRatchet : IDisposable
         return r;
     }
 
+    // ---- batch encryption (Sessions/SessionBatchEncryptor): read the sending state, compute outside, commit after ----
+
+    /// <summary>The current sending chain key (read by the batch path; never handed out beyond the engine).</summary>
+    internal ReadOnlySpan<byte> SendingChainKey => _sendingChainKey;
+
+    /// <summary>The number of messages in the previous sending chain (the header's pn).</summary>
+    internal uint PreviousSendingChainLength => _previousSendingN;
+
+    /// <summary>The own ratchet public key (the header's dh_pub).</summary>
+    internal ReadOnlySpan<byte> OwnRatchetPublicKey => _ownPublic;
+
+    /// <summary>Commits one message encrypted outside: the chain key becomes <paramref name="nextChainKey"/> and n advances.</summary>
+    internal void CommitSendingStep(ReadOnlySpan<byte> nextChainKey)
+    {
+        if (_sendingN == uint.MaxValue) throw new InvalidOperationException("The sending chain is exhausted.");
+        nextChainKey.CopyTo(_sendingChainKey);
+        _sendingN++;
+    }
+
     /// <summary>Encrypts with the next sending message key and advances the sending chain.</summary>
     internal OmemoAuthenticatedMessage Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {

@@ -287,6 +287,23 @@ public sealed class OmemoSession : IDisposable
         return null;
     }
 
+    /// <summary>The ratchet, for <see cref="SessionBatchEncryptor"/>.</summary>
+    internal DoubleRatchet Ratchet
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _ratchet;
+        }
+    }
+
+    /// <summary>AD = IK_initiator || IK_responder, for <see cref="SessionBatchEncryptor"/>.</summary>
+    internal ReadOnlySpan<byte> AssociatedData => _associatedData;
+
+    /// <summary>The pending key exchange's header fields, for <see cref="SessionBatchEncryptor"/>.</summary>
+    internal (uint PreKeyId, uint SignedPreKeyId, byte[] IdentityKey, byte[] Ephemeral) KeyExchangeHeader =>
+        (_preKeyId, _signedPreKeyId, _kexIdentityKey, _kexEphemeral);
+
     /// <summary>The counter from which the first message of a new receiving chain requires a heartbeat (XEP-0384 section 7).</summary>
     public const uint HeartbeatThreshold = 53;
 

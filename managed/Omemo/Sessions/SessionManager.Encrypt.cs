@@ -39,13 +39,7 @@ public sealed partial class SessionManager
                 try
                 {
                     byte[] payload = OmemoPayload.Encrypt(plaintext, keyMaterial);
-                    var keys = new List<EncryptedKey>(targets.Count);
-                    foreach (var device in targets)
-                    {
-                        using var session = await PrepareSessionAsync(device, changes, failures, SessionUse.Message, cancellationToken).ConfigureAwait(false);
-                        if (session is null) continue;
-                        keys.Add(EncryptKey(device, session, keyMaterial, changes));
-                    }
+                    var keys = await EncryptForAllAsync(targets, keyMaterial, changes, failures, cancellationToken).ConfigureAwait(false);
                     if (keys.Count == 0)
                     {
                         // No session changed; keep what was learned (device lists, undecided keys) for trust prompts.
@@ -136,11 +130,14 @@ public sealed partial class SessionManager
         try
         {
             var keys = new List<EncryptedKey>();
-            foreach (var device in devices)
+            var prepared = await PrepareSessionsAsync(devices, changes, failures, SessionUse.Replacement, cancellationToken).ConfigureAwait(false);
+            try
             {
-                using var session = await PrepareSessionAsync(device, changes, failures, SessionUse.Replacement, cancellationToken).ConfigureAwait(false);
-                if (session is null) continue;
-                keys.Add(EncryptEmpty(device, session, changes));
+                for (int i = 0; i < prepared.Count; i++) keys.Add(EncryptEmpty(prepared[i].Device, prepared[i].Session, changes));
+            }
+            finally
+            {
+                foreach (var p in prepared) p.Session.Dispose();
             }
             if (keys.Count == 0) throw new NoRecipientDevicesException(failures);
             await _store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
@@ -163,6 +160,38 @@ public sealed partial class SessionManager
         if (plan.Changed) await PublishBundleAfterChangeAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Prepares a session for every target (stored or new), then encrypts the key material for all of them in one
+    /// <see cref="SessionBatchEncryptor"/> call and stages every updated session in <paramref name="changes"/>.
+    /// </summary>
+    private async Task<List<EncryptedKey>> EncryptForAllAsync(List<DeviceAddress> targets, byte[] keyMaterial, StoreChanges changes,
+        List<DeviceFailure> failures, CancellationToken cancellationToken)
+    {
+        var prepared = await PrepareSessionsAsync(targets, changes, failures, SessionUse.Message, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var keys = new List<EncryptedKey>(prepared.Count);
+            if (prepared.Count == 0) return keys;
+            var lanes = prepared.Select(p => p.Session).ToArray();
+            bool[] keyExchange = [.. lanes.Select(s => s.IsKeyExchangePending)];
+            int stride = SessionBatchEncryptor.GetOutputStride(keyMaterial.Length);
+            byte[] output = new byte[lanes.Length * stride];
+            int[] lengths = new int[lanes.Length];
+            _batchEncryptor.Encrypt(lanes, keyMaterial, output, lengths);
+            for (int i = 0; i < lanes.Length; i++)
+            {
+                var device = prepared[i].Device;
+                keys.Add(new EncryptedKey(device.Jid, device.DeviceId, output.AsSpan(i * stride, lengths[i]).ToArray(), keyExchange[i]));
+                changes.PutSessions.Add(new SessionRecord(device, lanes[i].Serialize()));
+            }
+            return keys;
+        }
+        finally
+        {
+            foreach (var p in prepared) p.Session.Dispose();
+        }
+    }
+
     private static EncryptedKey EncryptKey(DeviceAddress device, OmemoSession session, ReadOnlySpan<byte> keyMaterial, StoreChanges changes)
     {
         bool kex = session.IsKeyExchangePending;
@@ -174,59 +203,6 @@ public sealed partial class SessionManager
     /// <summary>An empty OMEMO message's key (32 zero bytes of key material, XEP-0384 section 4.5) for one device.</summary>
     private static EncryptedKey EncryptEmpty(DeviceAddress device, OmemoSession session, StoreChanges changes) =>
         EncryptKey(device, session, stackalloc byte[OmemoPayload.EmptyKeyMaterialSize], changes);
-
-    /// <summary>What a session is prepared for: a message (stored session or new one, trust required) or a replacement (always new, empty message).</summary>
-    private enum SessionUse { Message, Replacement }
-
-    /// <summary>The session to encrypt for <paramref name="device"/>: the stored one or one built from its bundle; null (with a failure) when none.</summary>
-    private async Task<OmemoSession?> PrepareSessionAsync(DeviceAddress device, StoreChanges changes, List<DeviceFailure> failures,
-        SessionUse use, CancellationToken cancellationToken)
-    {
-        OmemoSession? session = null;
-        try
-        {
-            if (use == SessionUse.Message)
-            {
-                try
-                {
-                    session = await LoadSessionAsync(device, cancellationToken).ConfigureAwait(false);
-                }
-                catch (MalformedMessageException)
-                {
-                    failures.Add(new DeviceFailure(device, DeviceFailureReason.Broken, "The stored session is corrupt; replace it with ReplaceSessionAsync."));
-                    return null;
-                }
-            }
-            Bundle? bundle = null;
-            if (session is null)
-            {
-                bundle = await FetchBundleAsync(device, failures, cancellationToken).ConfigureAwait(false);
-                if (bundle is null) return null;
-            }
-            byte[] identityKey = session?.PeerIdentityKey.ToArray() ?? bundle!.IdentityKey;
-            if (!await CheckRecipientTrustAsync(device, identityKey, changes, failures, use, cancellationToken).ConfigureAwait(false))
-                return null;
-            if (session is null)
-            {
-                try
-                {
-                    session = OmemoSession.Initiate(_identity, bundle!);
-                }
-                catch (Exception e) when (e is InvalidSignatureException or MissingPreKeyException or InvalidKeyException)
-                {
-                    failures.Add(new DeviceFailure(device, DeviceFailureReason.Broken, e.Message));
-                    return null;
-                }
-            }
-            var result = session;
-            session = null;
-            return result;
-        }
-        finally
-        {
-            session?.Dispose();
-        }
-    }
 
     private async Task<Bundle?> FetchBundleAsync(DeviceAddress device, List<DeviceFailure> failures, CancellationToken cancellationToken)
     {

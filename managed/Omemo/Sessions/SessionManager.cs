@@ -31,6 +31,7 @@ public sealed partial class SessionManager : IDisposable
     private readonly IdentityKeyPair _identity;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SortedDictionary<uint, byte[]> _preKeyPublics;
+    private readonly SessionBatchEncryptor _batchEncryptor = new();
     private SignedPreKey _signedPreKey; // the current one; only its public part, signature and age are used
     private uint _nextPreKeyId;
     private long _iqCounter;
@@ -190,6 +191,7 @@ public sealed partial class SessionManager : IDisposable
         if (_disposed) return;
         _disposed = true;
         _identity.Dispose();
+        _batchEncryptor.Dispose();
         _gate.Dispose();
     }
 
