@@ -122,8 +122,11 @@ public interface IFanOut : IDisposable
     /// <summary>Encrypts the key material for every session (the bytes of each <c>&lt;key&gt;</c>).</summary>
     void Encrypt(ReadOnlySpan<OmemoSession> sessions, ReadOnlySpan<byte> keyMaterial);
 
-    /// <summary>Encrypts <paramref name="plaintext"/> (payload + key material for every session) and returns the &lt;encrypted&gt; XML as UTF-8.</summary>
-    byte[] EncryptXml(ReadOnlySpan<OmemoSession> sessions, ReadOnlySpan<byte> plaintext);
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> (payload + key material for every session) and returns the &lt;encrypted&gt;
+    /// XML as UTF-8, ready for the socket (it may be the implementation's own buffer, valid until the next call).
+    /// </summary>
+    ReadOnlyMemory<byte> EncryptXml(ReadOnlySpan<OmemoSession> sessions, ReadOnlySpan<byte> plaintext);
 }
 
 /// <summary>The baseline: <see cref="OmemoSession.Encrypt"/> per session, <see cref="EncryptedElement.ToXml"/>.</summary>
@@ -139,7 +142,7 @@ public sealed class PerSessionFanOut : IFanOut
     }
 
     /// <inheritdoc />
-    public byte[] EncryptXml(ReadOnlySpan<OmemoSession> sessions, ReadOnlySpan<byte> plaintext)
+    public ReadOnlyMemory<byte> EncryptXml(ReadOnlySpan<OmemoSession> sessions, ReadOnlySpan<byte> plaintext)
     {
         Span<byte> km = stackalloc byte[OmemoPayload.KeyMaterialSize];
         byte[] payload = OmemoPayload.Encrypt(plaintext, km);
@@ -179,7 +182,7 @@ public sealed class BatchFanOut : IFanOut
     }
 
     /// <inheritdoc />
-    public byte[] EncryptXml(ReadOnlySpan<OmemoSession> sessions, ReadOnlySpan<byte> plaintext)
+    public ReadOnlyMemory<byte> EncryptXml(ReadOnlySpan<OmemoSession> sessions, ReadOnlySpan<byte> plaintext)
     {
         Span<byte> km = stackalloc byte[OmemoPayload.KeyMaterialSize];
         byte[] payload = OmemoPayload.Encrypt(plaintext, km);
@@ -188,7 +191,7 @@ public sealed class BatchFanOut : IFanOut
         int max = EncryptedElementWriter.GetMaxByteCount(recipients, _lengths, payload.Length);
         if (_xml.Length < max) _xml = new byte[max];
         int written = EncryptedElementWriter.Write(_xml, OurEngine.SenderDeviceId, recipients, _output, _stride, _lengths, payload, true);
-        return _xml[..written];
+        return _xml.AsMemory(0, written);
     }
 
     /// <inheritdoc />

@@ -47,6 +47,7 @@ public sealed class SessionBatchEncryptorTests
     [InlineData(1, 48)]
     [InlineData(63, 48)]
     [InlineData(130, 48)]
+    [InlineData(SessionBatchEncryptor.ParallelThreshold + 100, 48)] // chunks spread over the cores
     [InlineData(5, 32)]
     [InlineData(3, 1)]
     public void Batch_EqualsOneByOne_AndDecryptsEverywhere(int count, int keyMaterialLength)
@@ -111,7 +112,7 @@ public sealed class SessionBatchEncryptorTests
     public void SteadyState_AllocatesNothingPerRecipient()
     {
         using var fleet = new Fleet(200, new Random(3));
-        using var batch = new SessionBatchEncryptor();
+        using var batch = new SessionBatchEncryptor(maxDegreeOfParallelism: 1);
         var sessions = fleet.Senders.ToArray();
         byte[] km = ProtocolFixture.RandomKeyMaterial();
         int stride = SessionBatchEncryptor.GetOutputStride(km.Length);
@@ -122,5 +123,26 @@ public sealed class SessionBatchEncryptorTests
         batch.Encrypt(sessions, km, output, lengths);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(allocated < 200, $"{allocated} bytes allocated for 200 recipients");
+    }
+
+    [Fact]
+    public void Parallel_AllocatesAConstantPerCall_NotPerRecipient()
+    {
+        using var fleet = new Fleet(SessionBatchEncryptor.ParallelThreshold + 512, new Random(4));
+        using var batch = new SessionBatchEncryptor(maxDegreeOfParallelism: 2);
+        byte[] km = ProtocolFixture.RandomKeyMaterial();
+        int stride = SessionBatchEncryptor.GetOutputStride(km.Length);
+        long Measure(int count)
+        {
+            var sessions = fleet.Senders.Take(count).ToArray();
+            byte[] output = new byte[count * stride];
+            int[] lengths = new int[count];
+            batch.Encrypt(sessions, km, output, lengths); // warm-up
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            batch.Encrypt(sessions, km, output, lengths);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        long small = Measure(SessionBatchEncryptor.ParallelThreshold), large = Measure(SessionBatchEncryptor.ParallelThreshold + 512);
+        Assert.True(large < 4096 && large - small < 256, $"{small} B for {SessionBatchEncryptor.ParallelThreshold} recipients, {large} B for 512 more");
     }
 }

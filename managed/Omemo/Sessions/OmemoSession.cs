@@ -287,6 +287,9 @@ public sealed class OmemoSession : IDisposable
         return null;
     }
 
+    /// <summary>The stamp of the last <see cref="SessionBatchEncryptor"/> call that took this session (duplicate detection).</summary>
+    internal long BatchStamp { get; set; }
+
     /// <summary>The ratchet, for <see cref="SessionBatchEncryptor"/>.</summary>
     internal DoubleRatchet Ratchet
     {

@@ -1,53 +1,50 @@
 using System.Security.Cryptography;
 using Omemo.Crypto;
 using Omemo.Ratchet;
-using Omemo.Wire;
 
 namespace Omemo.Sessions;
 
 /// <summary>
 /// Encrypts one message's key material for many established sessions in one call (the fan-out of a group message):
-/// every lane's KDF, AES and MAC run as batches, the headers are written straight into a caller-owned buffer, and
-/// nothing is allocated per recipient. All lanes are computed before any session advances, so a failure leaves every
-/// session as it was. The result of each lane is byte-identical to <see cref="OmemoSession.Encrypt"/> on that session.
-/// An instance owns scratch buffers sized on first use; reuse it (it is not thread-safe).
+/// every lane's KDF, AES and MAC run as multi-lane SIMD batches, the headers are written straight into a
+/// caller-owned buffer, and nothing is allocated per recipient. Large batches are spread over the cores. All lanes
+/// are computed before any session advances, so a failure leaves every session as it was. Each lane's result is
+/// byte-identical to <see cref="OmemoSession.Encrypt"/> on that session. An instance owns scratch buffers; reuse it
+/// (it is not thread-safe, and the sessions must not be used elsewhere during a call).
 /// </summary>
 public sealed class SessionBatchEncryptor : IDisposable
 {
     /// <summary>Lanes computed per batch step (a multiple of every SIMD lane group).</summary>
     public const int ChunkSize = 64;
 
+    /// <summary>
+    /// From this many sessions on, chunks are spread over the worker threads. Below it, handing work to a second
+    /// thread cost more than it saved on the 2-vCPU machine this was measured on (1,000 lanes: 1.02 µs per lane on one
+    /// thread, 1.2 µs on two; 10,000 lanes: 0.70 µs on two).
+    /// </summary>
+    public const int ParallelThreshold = 2048;
+
     private const int K = RatchetKdf.KeySize;
-    private const int M = RatchetKdf.MessageKeyMaterialSize;
-    private const int AdSize = 2 * K;
 
     private readonly int _maxKeyMaterial;
-    private readonly int _ciphertextLength;
-    private readonly int _macStride;
-    private readonly byte[] _chainKeys = new byte[ChunkSize * K];
-    private readonly byte[] _messageKeys = new byte[ChunkSize * K];
-    private readonly byte[] _material = new byte[ChunkSize * M];
-    private readonly byte[] _ciphertexts;
-    private readonly byte[] _macInput;          // per lane: AD || OMEMOMessage
-    private readonly int[] _macLengths = new int[ChunkSize];
-    private readonly byte[] _macs = new byte[ChunkSize * K];
-    private readonly byte[] _auth;              // one lane's OMEMOAuthenticatedMessage before a KEX wraps it
+    private readonly BatchEncryptionWorker[] _workers;
+    private OmemoSession[] _sessions = [];     // the lanes of the running call (worker threads cannot capture spans)
     private byte[] _nextChainKeys = [];         // staged for every lane of the call
-    private readonly HashSet<OmemoSession> _seen = new(ReferenceEqualityComparer.Instance);
+    private static long s_lastCallStamp;
     private bool _disposed;
 
     /// <summary>Creates an encryptor for key material of up to <paramref name="maxKeyMaterialSize"/> bytes (OMEMO 2: 48).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The size is outside 1..<see cref="OmemoSession.MaxKeyMaterialSize"/>.</exception>
-    public SessionBatchEncryptor(int maxKeyMaterialSize = OmemoPayload.KeyMaterialSize)
+    /// <param name="maxKeyMaterialSize">The longest key material to encrypt.</param>
+    /// <param name="maxDegreeOfParallelism">Worker threads for large batches; 1 keeps everything on the calling thread. Default: the core count.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size or the degree of parallelism is out of range.</exception>
+    public SessionBatchEncryptor(int maxKeyMaterialSize = OmemoPayload.KeyMaterialSize, int maxDegreeOfParallelism = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxKeyMaterialSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxKeyMaterialSize, OmemoSession.MaxKeyMaterialSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxDegreeOfParallelism);
         _maxKeyMaterial = maxKeyMaterialSize;
-        _ciphertextLength = AesCbc.GetCiphertextLength(maxKeyMaterialSize);
-        _ciphertexts = new byte[ChunkSize * _ciphertextLength];
-        _macStride = AdSize + WireWriter.OmemoMessageSize(uint.MaxValue, uint.MaxValue, _ciphertextLength);
-        _macInput = new byte[ChunkSize * _macStride];
-        _auth = new byte[WireWriter.AuthenticatedMessageSize(_macStride - AdSize)];
+        int workers = maxDegreeOfParallelism == 0 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        _workers = [.. Enumerable.Range(0, Math.Clamp(workers, 1, 64)).Select(_ => new BatchEncryptionWorker(maxKeyMaterialSize))];
     }
 
     /// <summary>
@@ -56,8 +53,8 @@ public sealed class SessionBatchEncryptor : IDisposable
     /// </summary>
     public static int GetOutputStride(int keyMaterialLength)
     {
-        int message = WireWriter.OmemoMessageSize(uint.MaxValue, uint.MaxValue, AesCbc.GetCiphertextLength(keyMaterialLength));
-        return WireWriter.KeyExchangeSize(uint.MaxValue, uint.MaxValue, WireWriter.AuthenticatedMessageSize(message));
+        int message = Wire.WireWriter.OmemoMessageSize(uint.MaxValue, uint.MaxValue, AesCbc.GetCiphertextLength(keyMaterialLength));
+        return Wire.WireWriter.KeyExchangeSize(uint.MaxValue, uint.MaxValue, Wire.WireWriter.AuthenticatedMessageSize(message));
     }
 
     /// <summary>
@@ -72,94 +69,70 @@ public sealed class SessionBatchEncryptor : IDisposable
     /// </exception>
     /// <exception cref="InvalidOperationException">A session's sending chain is exhausted (nothing was changed).</exception>
     /// <exception cref="ObjectDisposedException">This encryptor or a session was disposed.</exception>
-    public void Encrypt(ReadOnlySpan<OmemoSession> sessions, ReadOnlySpan<byte> keyMaterial, Span<byte> output, Span<int> lengths)
+    public unsafe void Encrypt(ReadOnlySpan<OmemoSession> sessions, ReadOnlySpan<byte> keyMaterial, Span<byte> output, Span<int> lengths)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (keyMaterial.Length > _maxKeyMaterial)
             throw new ArgumentException($"This encryptor takes at most {_maxKeyMaterial} bytes of key material.", nameof(keyMaterial));
-        int stride = GetOutputStride(keyMaterial.Length);
-        if (output.Length < sessions.Length * stride) throw new ArgumentException("The output holds fewer than sessions x stride bytes.", nameof(output));
-        if (lengths.Length < sessions.Length) throw new ArgumentException("Fewer lengths than sessions.", nameof(lengths));
+        int count = sessions.Length, stride = GetOutputStride(keyMaterial.Length);
+        if (output.Length < count * stride) throw new ArgumentException("The output holds fewer than sessions x stride bytes.", nameof(output));
+        if (lengths.Length < count) throw new ArgumentException("Fewer lengths than sessions.", nameof(lengths));
         CheckSessions(sessions);
-        if (_nextChainKeys.Length < sessions.Length * K) _nextChainKeys = GC.AllocateUninitializedArray<byte>(sessions.Length * K, pinned: true);
+        if (_nextChainKeys.Length < count * K) _nextChainKeys = GC.AllocateUninitializedArray<byte>(count * K, pinned: true);
+        if (_sessions.Length < count) _sessions = new OmemoSession[count];
+        sessions.CopyTo(_sessions);
         try
         {
-            for (int start = 0; start < sessions.Length; start += ChunkSize)
+            int chunks = (count + ChunkSize - 1) / ChunkSize;
+            int workers = count < ParallelThreshold ? 1 : Math.Min(_workers.Length, chunks);
+            fixed (byte* outputPointer = output, keyPointer = keyMaterial)
+            fixed (int* lengthPointer = lengths)
             {
-                int lanes = Math.Min(ChunkSize, sessions.Length - start);
-                EncryptChunk(sessions.Slice(start, lanes), keyMaterial, output[(start * stride)..], stride, lengths[start..],
-                    _nextChainKeys.AsSpan(start * K, lanes * K));
+                var call = new ChunkCall(this, (nint)outputPointer, output.Length, (nint)keyPointer, keyMaterial.Length, (nint)lengthPointer, count, stride);
+                if (workers == 1) call.RunWorker(0, 1, chunks);
+                else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => call.RunWorker(w, workers, chunks));
             }
-            for (int i = 0; i < sessions.Length; i++) sessions[i].Ratchet.CommitSendingStep(_nextChainKeys.AsSpan(i * K, K));
+            for (int i = 0; i < count; i++) sessions[i].Ratchet.CommitSendingStep(_nextChainKeys.AsSpan(i * K, K));
         }
         finally
         {
             CryptographicOperations.ZeroMemory(_nextChainKeys);
-            WipeScratch();
+            Array.Clear(_sessions);
+            foreach (var worker in _workers) worker.Wipe();
         }
     }
 
-    private void CheckSessions(ReadOnlySpan<OmemoSession> sessions)
+    /// <summary>One call's buffers as pinned addresses, so worker threads can rebuild the spans (a lambda cannot capture them).</summary>
+    private readonly unsafe struct ChunkCall(SessionBatchEncryptor owner, nint output, int outputLength, nint keyMaterial, int keyMaterialLength,
+        nint lengths, int count, int stride)
     {
-        _seen.Clear();
-        try
+        /// <summary>Worker <paramref name="worker"/> of <paramref name="workers"/> takes every <paramref name="workers"/>-th chunk.</summary>
+        public void RunWorker(int worker, int workers, int chunks)
         {
-            foreach (var session in sessions)
+            var outputSpan = new Span<byte>((void*)output, outputLength);
+            var keySpan = new ReadOnlySpan<byte>((void*)keyMaterial, keyMaterialLength);
+            var lengthSpan = new Span<int>((void*)lengths, count);
+            for (int chunk = worker; chunk < chunks; chunk += workers)
             {
-                if (session is null) throw new ArgumentException("A session is null.", nameof(sessions));
-                if (!_seen.Add(session)) throw new ArgumentException("A session appears twice: it would reuse a message key.", nameof(sessions));
-                if (session.Ratchet.SendingChainLength == uint.MaxValue) throw new InvalidOperationException("A sending chain is exhausted.");
+                int start = chunk * ChunkSize, lanes = Math.Min(ChunkSize, count - start);
+                owner._workers[worker].EncryptChunk(owner._sessions.AsSpan(start, lanes), keySpan, outputSpan[(start * stride)..], stride,
+                    lengthSpan[start..], owner._nextChainKeys.AsSpan(start * K, lanes * K));
             }
         }
-        finally
-        {
-            _seen.Clear();
-        }
     }
 
-    private void EncryptChunk(ReadOnlySpan<OmemoSession> sessions, ReadOnlySpan<byte> keyMaterial, Span<byte> output, int stride,
-        Span<int> lengths, Span<byte> nextChainKeys)
+    // A duplicate would encrypt two messages with one message key. Each call stamps its sessions with a fresh number,
+    // so a session met twice is seen in O(1) without hashing.
+    private static void CheckSessions(ReadOnlySpan<OmemoSession> sessions)
     {
-        int lanes = sessions.Length;
-        int ciphertextLength = AesCbc.GetCiphertextLength(keyMaterial.Length);
-        for (int i = 0; i < lanes; i++) sessions[i].Ratchet.SendingChainKey.CopyTo(_chainKeys.AsSpan(i * K, K));
-        RatchetBatchPrimitives.ChainStep(_chainKeys, _messageKeys, nextChainKeys, lanes);
-        RatchetBatchPrimitives.MessageKeys(_messageKeys, _material, lanes);
-        RatchetBatchPrimitives.EncryptSamePlaintext(_material, keyMaterial, _ciphertexts, ciphertextLength, lanes);
-
-        for (int i = 0; i < lanes; i++)
+        long stamp = Interlocked.Increment(ref s_lastCallStamp);
+        foreach (var session in sessions)
         {
-            var ratchet = sessions[i].Ratchet;
-            var lane = _macInput.AsSpan(i * _macStride, _macStride);
-            sessions[i].AssociatedData.CopyTo(lane);
-            _macLengths[i] = AdSize + WireWriter.WriteOmemoMessage(lane[AdSize..], ratchet.SendingChainLength,
-                ratchet.PreviousSendingChainLength, ratchet.OwnRatchetPublicKey, _ciphertexts.AsSpan(i * ciphertextLength, ciphertextLength));
+            if (session is null) throw new ArgumentException("A session is null.", nameof(sessions));
+            if (session.BatchStamp == stamp) throw new ArgumentException("A session appears twice: it would reuse a message key.", nameof(sessions));
+            session.BatchStamp = stamp;
+            if (session.Ratchet.SendingChainLength == uint.MaxValue) throw new InvalidOperationException("A sending chain is exhausted.");
         }
-        RatchetBatchPrimitives.Mac(_material, _macInput, _macStride, _macLengths, _macs, lanes);
-
-        for (int i = 0; i < lanes; i++)
-        {
-            var message = _macInput.AsSpan(i * _macStride + AdSize, _macLengths[i] - AdSize);
-            var mac = _macs.AsSpan(i * K, WireLimits.MacSize);
-            var destination = output.Slice(i * stride, stride);
-            var session = sessions[i];
-            if (!session.IsKeyExchangePending)
-            {
-                lengths[i] = WireWriter.WriteAuthenticatedMessage(destination, mac, message);
-                continue;
-            }
-            int authLength = WireWriter.WriteAuthenticatedMessage(_auth, mac, message);
-            var (preKeyId, signedPreKeyId, identityKey, ephemeral) = session.KeyExchangeHeader;
-            lengths[i] = WireWriter.WriteKeyExchange(destination, preKeyId, signedPreKeyId, identityKey, ephemeral, _auth.AsSpan(0, authLength));
-        }
-    }
-
-    private void WipeScratch()
-    {
-        CryptographicOperations.ZeroMemory(_chainKeys);
-        CryptographicOperations.ZeroMemory(_messageKeys);
-        CryptographicOperations.ZeroMemory(_material);
-        CryptographicOperations.ZeroMemory(_macs); // ciphertexts, headers and AD are public: not wiped
     }
 
     /// <summary>Wipes the scratch buffers.</summary>
@@ -167,6 +140,6 @@ public sealed class SessionBatchEncryptor : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        WipeScratch();
+        foreach (var worker in _workers) worker.Wipe();
     }
 }
