@@ -4,23 +4,31 @@ using Omemo.Sessions;
 namespace Omemo.Bench.FanOut;
 
 /// <summary>
-/// Decrypting a follow-up message (no key exchange) on an established session, and a whole message (key and
-/// payload). Each iteration decrypts a fresh run of <see cref="Messages"/> messages prepared in the iteration setup.
+/// Decrypting a follow-up message (no key exchange) on an established session, a whole message (key and payload),
+/// and a first message (an <c>OMEMOKeyExchange</c>: X3DH as responder, new session, first decryption). Each iteration
+/// decrypts a fresh run of messages prepared in the iteration setup.
 /// </summary>
 [BenchmarkCategory("decrypt")]
 public class DecryptBenchmarks
 {
     private const int Messages = 2000;
+    private const int KeyExchanges = 100;
     private Fleet _fleet = null!;
     private readonly byte[][] _keys = new byte[Messages][];
     private readonly byte[][] _payloads = new byte[Messages][];
     private readonly byte[] _plaintext = new byte[200];
+    private readonly byte[][] _keyExchanges = new byte[KeyExchanges][];
+    private readonly X3dh.IdentityKeyPair[] _initiators = [.. Enumerable.Range(0, KeyExchanges).Select(_ => X3dh.IdentityKeyPair.Generate())];
 
     [GlobalSetup]
     public void Setup() => _fleet = new Fleet(1).Establish();
 
     [GlobalCleanup]
-    public void Cleanup() => _fleet.Dispose();
+    public void Cleanup()
+    {
+        _fleet.Dispose();
+        foreach (var i in _initiators) i.Dispose();
+    }
 
     [IterationSetup]
     public void Prepare()
@@ -30,6 +38,11 @@ public class DecryptBenchmarks
         {
             _payloads[i] = OmemoPayload.Encrypt(_plaintext, km);
             _keys[i] = _fleet.SenderSessions[0].Encrypt(km);
+        }
+        for (int i = 0; i < KeyExchanges; i++)
+        {
+            using var initiator = OmemoSession.Initiate(_initiators[i], _fleet.Bundles[0]);
+            _keyExchanges[i] = initiator.Encrypt(km);
         }
     }
 
@@ -46,6 +59,18 @@ public class DecryptBenchmarks
     {
         int total = 0;
         for (int i = 0; i < Messages; i++) total += _fleet.RecipientSessions[0].DecryptMessage(_keys[i], _payloads[i])!.Length;
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = KeyExchanges)]
+    public int KeyExchange()
+    {
+        int total = 0;
+        for (int i = 0; i < KeyExchanges; i++)
+        {
+            using var session = OmemoSession.AcceptKeyExchange(_fleet.Recipients[0], _fleet.PreKeySource(0), _keyExchanges[i], out byte[] km);
+            total += km.Length;
+        }
         return total;
     }
 }

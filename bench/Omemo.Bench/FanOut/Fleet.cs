@@ -41,6 +41,9 @@ internal sealed class Fleet : IDisposable
         return this;
     }
 
+    /// <summary>Recipient <paramref name="index"/>'s pre-keys (never consumed: a benchmark may reuse them).</summary>
+    public X3dh.IPreKeySource PreKeySource(int index) => new Keys(Secrets[index].Spk, Secrets[index].Pk);
+
     public void Dispose()
     {
         foreach (var s in SenderSessions.Concat(RecipientSessions)) s.Dispose();
