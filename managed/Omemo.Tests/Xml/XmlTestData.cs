@@ -19,19 +19,19 @@ internal static class XmlTestData
 
     // ---- minimal protobuf writer (canonical field order, as python-protobuf re-serializes) ----
 
-    private static void Varint(List<byte> o, ulong v)
+    public static void Varint(List<byte> o, ulong v)
     {
         while (v >= 0x80) { o.Add((byte)(v | 0x80)); v >>= 7; }
         o.Add((byte)v);
     }
 
-    private static void Field(List<byte> o, int field, ulong value)
+    public static void Field(List<byte> o, int field, ulong value)
     {
         Varint(o, (ulong)(field << 3));
         Varint(o, value);
     }
 
-    private static void Field(List<byte> o, int field, byte[] value)
+    public static void Field(List<byte> o, int field, byte[] value)
     {
         Varint(o, (ulong)(field << 3 | 2));
         Varint(o, (ulong)value.Length);

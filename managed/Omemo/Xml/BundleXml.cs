@@ -33,45 +33,16 @@ public static class BundleXml
     {
         ArgumentNullException.ThrowIfNull(element);
         SafeXml.ExpectName(element, Ns, "bundle", What);
-        XElement? spk = null, spks = null, ik = null, prekeys = null;
-        foreach (var child in SafeXml.ChildElements(element, What))
-        {
-            if (child.Name.NamespaceName != Ns) throw SafeXml.Malformed($"{What}: unexpected child element.");
-            switch (child.Name.LocalName)
-            {
-                case "spk": Once(ref spk, child); break;
-                case "spks": Once(ref spks, child); break;
-                case "ik": Once(ref ik, child); break;
-                case "prekeys": Once(ref prekeys, child); break;
-                default: throw SafeXml.Malformed($"{What}: unexpected child element.");
-            }
-        }
-        if (spk is null || spks is null || ik is null || prekeys is null)
+        var children = XmlChildren.Distinct(element, Ns, What, "spk", "spks", "ik", "prekeys");
+        if (children is not [{ } spk, { } spks, { } ik, { } prekeys])
             throw SafeXml.Malformed($"{What}: <spk>, <spks>, <ik> and <prekeys> are all required.");
 
         uint spkId = SafeXml.ParseId(SafeXml.Attribute(spk, "id"), "<spk id>");
         byte[] spkBytes = StrictBase64.Decode(SafeXml.TextContent(spk, "<spk>"), "<spk>", KeySize);
         byte[] signature = StrictBase64.Decode(SafeXml.TextContent(spks, "<spks>"), "<spks>", SignatureSize);
         byte[] identity = StrictBase64.Decode(SafeXml.TextContent(ik, "<ik>"), "<ik>", KeySize);
-
-        var preKeys = new List<PreKeyPublic>();
-        var ids = new HashSet<uint>();
-        foreach (var pk in SafeXml.ChildElements(prekeys, "<prekeys>"))
-        {
-            SafeXml.ExpectName(pk, Ns, "pk", "<prekeys> child");
-            if (preKeys.Count == XmlLimits.MaxPreKeys) throw SafeXml.Malformed($"<prekeys>: more than {XmlLimits.MaxPreKeys} <pk>.");
-            uint id = SafeXml.ParseId(SafeXml.Attribute(pk, "id"), "<pk id>");
-            if (!ids.Add(id)) throw SafeXml.Malformed("<prekeys>: duplicate <pk> id.");
-            preKeys.Add(new PreKeyPublic(id, StrictBase64.Decode(SafeXml.TextContent(pk, "<pk>"), "<pk>", KeySize)));
-        }
-        if (preKeys.Count == 0) throw SafeXml.Malformed("<prekeys>: no <pk>.");
+        var preKeys = XmlChildren.ParsePreKeys(prekeys, Ns, "pk", "id", (pk, tag) => StrictBase64.Decode(SafeXml.TextContent(pk, tag), tag, KeySize));
         return new Bundle(identity, spkId, spkBytes, signature, preKeys);
-    }
-
-    private static void Once(ref XElement? slot, XElement child)
-    {
-        if (slot is not null) throw SafeXml.Malformed($"{What}: more than one <{child.Name.LocalName}>.");
-        slot = child;
     }
 
     /// <summary>Builds the <c>&lt;bundle&gt;</c> element (children in the order spk, spks, ik, prekeys).</summary>
@@ -86,20 +57,7 @@ public static class BundleXml
         XmlArguments.CheckBytes(bundle.SignedPreKey, KeySize, nameof(bundle));
         XmlArguments.CheckBytes(bundle.SignedPreKeySignature, SignatureSize, nameof(bundle));
         XmlArguments.CheckBytes(bundle.IdentityKey, KeySize, nameof(bundle));
-        ArgumentNullException.ThrowIfNull(bundle.PreKeys, nameof(bundle));
-        if (bundle.PreKeys.Count == 0 || bundle.PreKeys.Count > XmlLimits.MaxPreKeys)
-            throw new ArgumentException($"A bundle carries 1 to {XmlLimits.MaxPreKeys} pre-keys.", nameof(bundle));
-
-        var prekeys = new XElement(XName.Get("prekeys", Ns));
-        var ids = new HashSet<uint>();
-        foreach (var pk in bundle.PreKeys)
-        {
-            ArgumentNullException.ThrowIfNull(pk, nameof(bundle));
-            XmlArguments.CheckId(pk.Id, nameof(bundle));
-            XmlArguments.CheckBytes(pk.PublicKey, KeySize, nameof(bundle));
-            if (!ids.Add(pk.Id)) throw new ArgumentException("Duplicate pre-key id.", nameof(bundle));
-            prekeys.Add(new XElement(XName.Get("pk", Ns), new XAttribute("id", pk.Id), Convert.ToBase64String(pk.PublicKey)));
-        }
+        var prekeys = XmlChildren.BuildPreKeys(bundle.PreKeys, Ns, "pk", "id", KeySize, Convert.ToBase64String, nameof(bundle));
         return new XElement(XName.Get("bundle", Ns),
             new XElement(XName.Get("spk", Ns), new XAttribute("id", bundle.SignedPreKeyId), Convert.ToBase64String(bundle.SignedPreKey)),
             new XElement(XName.Get("spks", Ns), Convert.ToBase64String(bundle.SignedPreKeySignature)),

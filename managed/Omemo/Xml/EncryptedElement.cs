@@ -46,21 +46,8 @@ public sealed record EncryptedElement(uint SenderDeviceId, IReadOnlyList<Encrypt
     /// <exception cref="MalformedMessageException">The element breaks the rules of <see cref="Parse(string)"/>.</exception>
     public static EncryptedElement Parse(XElement element)
     {
-        ArgumentNullException.ThrowIfNull(element);
-        SafeXml.ExpectName(element, Ns, "encrypted", What);
-        XElement? header = null, payload = null;
-        foreach (var child in SafeXml.ChildElements(element, What))
-        {
-            if (child.Name == XName.Get("header", Ns))
-                header = header is null ? child : throw SafeXml.Malformed($"{What}: more than one <header>.");
-            else if (child.Name == XName.Get("payload", Ns))
-                payload = payload is null ? child : throw SafeXml.Malformed($"{What}: more than one <payload>.");
-            else
-                throw SafeXml.Malformed($"{What}: unexpected child element.");
-        }
-        if (header is null) throw SafeXml.Malformed($"{What}: missing <header>.");
+        var (header, sid, payload) = XmlChildren.EncryptedFrame(element, Ns, What);
 
-        uint sid = SafeXml.ParseId(SafeXml.Attribute(header, "sid"), "<header sid>");
         var keys = new List<EncryptedKey>();
         var seen = new HashSet<(string, uint)>();
         foreach (var keysElement in SafeXml.ChildElements(header, "<header>"))
@@ -71,10 +58,7 @@ public sealed record EncryptedElement(uint SenderDeviceId, IReadOnlyList<Encrypt
             foreach (var keyElement in SafeXml.ChildElements(keysElement, "<keys>"))
             {
                 SafeXml.ExpectName(keyElement, Ns, "key", "<keys> child");
-                if (keys.Count == XmlLimits.MaxKeys) throw SafeXml.Malformed($"{What}: more than {XmlLimits.MaxKeys} <key> elements.");
-                uint rid = SafeXml.ParseId(SafeXml.Attribute(keyElement, "rid"), "<key rid>");
-                bool kex = SafeXml.ParseBoolean(SafeXml.Attribute(keyElement, "kex"), false, "<key kex>");
-                byte[] data = StrictBase64.Decode(SafeXml.TextContent(keyElement, "<key>"), "<key>");
+                var (rid, kex, data) = XmlChildren.ParseKey(keyElement, "kex", keys.Count);
                 if (!seen.Add((jid, rid))) throw SafeXml.Malformed($"{What}: duplicate <key> for the same jid and rid.");
                 keys.Add(new EncryptedKey(jid, rid, data, kex));
             }
@@ -82,8 +66,7 @@ public sealed record EncryptedElement(uint SenderDeviceId, IReadOnlyList<Encrypt
         }
         if (keys.Count == 0) throw SafeXml.Malformed("<header>: no <keys>.");
 
-        byte[]? payloadBytes = payload is null ? null : StrictBase64.Decode(SafeXml.TextContent(payload, "<payload>"), "<payload>");
-        return new EncryptedElement(sid, keys, payloadBytes);
+        return new EncryptedElement(sid, keys, XmlChildren.ParsePayload(payload));
     }
 
     /// <summary>
@@ -97,9 +80,7 @@ public sealed record EncryptedElement(uint SenderDeviceId, IReadOnlyList<Encrypt
     public XElement ToXElement()
     {
         XmlArguments.CheckId(SenderDeviceId, nameof(SenderDeviceId));
-        ArgumentNullException.ThrowIfNull(Keys);
-        if (Keys.Count == 0) throw new ArgumentException("An <encrypted> element needs at least one key.", nameof(Keys));
-        if (Keys.Count > XmlLimits.MaxKeys) throw new ArgumentException($"At most {XmlLimits.MaxKeys} keys.", nameof(Keys));
+        XmlChildren.CheckKeyCount(Keys, nameof(Keys));
 
         var header = new XElement(XName.Get("header", Ns), new XAttribute("sid", SenderDeviceId));
         var groups = new Dictionary<string, XElement>(StringComparer.Ordinal);
@@ -124,11 +105,7 @@ public sealed record EncryptedElement(uint SenderDeviceId, IReadOnlyList<Encrypt
         }
 
         var encrypted = new XElement(XName.Get("encrypted", Ns), header);
-        if (Payload is not null)
-        {
-            XmlArguments.CheckBytes(Payload, -1, nameof(Payload));
-            encrypted.Add(new XElement(XName.Get("payload", Ns), Convert.ToBase64String(Payload)));
-        }
+        XmlChildren.AddPayload(encrypted, Ns, Payload, nameof(Payload));
         return encrypted;
     }
 
