@@ -17,6 +17,9 @@ internal sealed record PythonScript(string ResourceName, string PeerName, string
     public const string AllowMissingVariable = "OMEMO_ALLOW_MISSING_PEERS";
     private const int TimeoutMilliseconds = 120_000;
 
+    /// <summary>Embedded python modules the script imports; they are copied next to it.</summary>
+    public IReadOnlyList<string> Modules { get; init; } = [];
+
     /// <summary>Whether a missing peer skips its test instead of failing it.</summary>
     public static bool AllowMissing => Environment.GetEnvironmentVariable(AllowMissingVariable) == "1";
 
@@ -29,11 +32,9 @@ internal sealed record PythonScript(string ResourceName, string PeerName, string
             if (allowMissing) return null;
             Assert.Fail($"{InstallHint} ({Interpreter} not found)");
         }
-        string script = Path.Combine(Path.GetTempPath(), $"omemo-{Path.GetFileNameWithoutExtension(ResourceName)}-{Guid.NewGuid():N}.py");
-        using (Stream resource = typeof(PythonScript).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"no embedded resource {ResourceName}"))
-        using (FileStream file = File.Create(script))
-            resource.CopyTo(file);
+        string directory = Directory.CreateTempSubdirectory($"omemo-{Path.GetFileNameWithoutExtension(ResourceName)}-").FullName;
+        string script = Path.Combine(directory, ResourceName);
+        foreach (string name in Modules.Append(ResourceName)) Extract(name, Path.Combine(directory, name));
         try
         {
             var psi = new ProcessStartInfo(Interpreter, [script])
@@ -42,7 +43,7 @@ internal sealed record PythonScript(string ResourceName, string PeerName, string
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
-                WorkingDirectory = Path.GetTempPath(),
+                WorkingDirectory = directory,
             };
             using Process process = Process.Start(psi)!;
             Task<string> stdout = process.StandardOutput.ReadToEndAsync();
@@ -65,7 +66,15 @@ internal sealed record PythonScript(string ResourceName, string PeerName, string
         }
         finally
         {
-            File.Delete(script);
+            Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private static void Extract(string resourceName, string path)
+    {
+        using Stream resource = typeof(PythonScript).Assembly.GetManifestResourceStream(resourceName)
+            ?? throw new InvalidOperationException($"no embedded resource {resourceName}");
+        using FileStream file = File.Create(path);
+        resource.CopyTo(file);
     }
 }

@@ -19,7 +19,7 @@ public class TwomemoXmlCompatTests(ITestOutputHelper output)
 
     private static byte[] B(JsonElement e, string name) => Convert.FromBase64String(e.GetProperty(name).GetString()!);
 
-    private static readonly PythonScript Peer = new("twomemo_xml.py", "python-twomemo peer", InstallHint);
+    private static readonly PythonScript Peer = new("twomemo_xml.py", "python-twomemo peer", InstallHint) { Modules = ["xml_compat_driver.py"] };
 
     /// <summary>Runs the peer; null when it is missing and OMEMO_ALLOW_MISSING_PEERS=1.</summary>
     private static JsonElement? RunPeer(object request) => Peer.Run(request);

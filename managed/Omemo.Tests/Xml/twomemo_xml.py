@@ -14,10 +14,10 @@ and writes one JSON object to stdout:
 Exit code 3 when twomemo, xmlschema or xeddsa cannot be imported.
 """
 import base64
-import json
-import random
 import sys
 import xml.etree.ElementTree as ET
+
+import xml_compat_driver
 
 try:
     import x3dh
@@ -154,21 +154,7 @@ def make_devices(rng):
 
 
 def main():
-    request = json.load(sys.stdin)
-    rng = random.Random(request["seed"])
-    out = {
-        "parsed": {
-            "encrypted": [read_message(e["xml"], e["sender"]) for e in request.get("encrypted", [])],
-            "bundles": [read_bundle(x) for x in request.get("bundles", [])],
-            "devices": [read_devices(x) for x in request.get("devices", [])],
-        },
-        "generated": {
-            "encrypted": [make_message(rng, empty=(i == 0)) for i in range(6)],
-            "bundles": [make_bundle(rng) for _ in range(3)],
-            "devices": [make_devices(rng) for _ in range(6)],
-        },
-    }
-    json.dump(out, sys.stdout)
+    xml_compat_driver.run(lambda entry, _: read_message(entry["xml"], entry["sender"]), read_bundle, read_devices, make_message, make_bundle, make_devices)
 
 
 if __name__ == "__main__":

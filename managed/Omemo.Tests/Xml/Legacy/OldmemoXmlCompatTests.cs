@@ -19,7 +19,7 @@ public class OldmemoXmlCompatTests(ITestOutputHelper output)
     private const string InstallHint =
         "The python-oldmemo XML peer is missing: apt-get install python3-oldmemo python3-xmlschema (or set OMEMO_ALLOW_MISSING_PEERS=1 to skip).";
 
-    private static readonly PythonScript Peer = new("oldmemo_xml.py", "python-oldmemo peer", InstallHint);
+    private static readonly PythonScript Peer = new("oldmemo_xml.py", "python-oldmemo peer", InstallHint) { Modules = ["xml_compat_driver.py"] };
 
     private static byte[] B(JsonElement e, string name) => Convert.FromBase64String(e.GetProperty(name).GetString()!);
 

@@ -16,10 +16,10 @@ Exit code 3 when oldmemo, xmlschema or xeddsa cannot be imported.
 """
 import asyncio
 import base64
-import json
-import random
 import sys
 import xml.etree.ElementTree as ET
+
+import xml_compat_driver
 from typing import NamedTuple
 
 try:
@@ -172,22 +172,7 @@ def make_devices(rng):
 
 
 def main():
-    request = json.load(sys.stdin)
-    rng = random.Random(request["seed"])
-    sender_ik = base64.b64decode(request["sender_ik"])
-    out = {
-        "parsed": {
-            "encrypted": [read_message(x, sender_ik) for x in request.get("encrypted", [])],
-            "bundles": [read_bundle(x) for x in request.get("bundles", [])],
-            "devices": [read_devices(x) for x in request.get("devices", [])],
-        },
-        "generated": {
-            "encrypted": [make_message(rng, empty=(i == 0)) for i in range(6)],
-            "bundles": [make_bundle(rng) for _ in range(3)],
-            "devices": [make_devices(rng) for _ in range(6)],
-        },
-    }
-    json.dump(out, sys.stdout)
+    xml_compat_driver.run(lambda entry, request: read_message(entry, base64.b64decode(request["sender_ik"])), read_bundle, read_devices, make_message, make_bundle, make_devices)
 
 
 if __name__ == "__main__":
