@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Omemo.Ratchet;
 using Omemo.Crypto;
 using Omemo.Sessions;
 using Omemo.Wire;
@@ -75,12 +76,12 @@ public sealed class PythonKatTests(ITestOutputHelper output)
         Assert.Equal(Hex(ekPub), p.GetProperty("ek").GetString());
         Assert.Equal(Hex(alice.PublicKey), p.GetProperty("ik").GetString());
         byte[] ss = new byte[32], ad = new byte[64];
-        X3dhAgreement.Initiate(alice, bob.PublicKey, bundle.SignedPreKey, bundle.PreKeys[0].PublicKey, AEphemeralPriv, ss, ad);
+        X3dhAgreement<OmemoTwoProfile>.Initiate(alice, bob.PublicKey, bundle.SignedPreKey, bundle.PreKeys[0].PublicKey, AEphemeralPriv, ss, ad);
         Assert.Equal(p.GetProperty("shared_secret").GetString(), Hex(ss));
         Assert.Equal(p.GetProperty("ad").GetString(), Hex(ad));
         Array.Clear(ss);
         Array.Clear(ad);
-        X3dhAgreement.Respond(bob, alice.PublicKey, ekPub, BSpkPriv, BPkPriv, ss, ad);
+        X3dhAgreement<OmemoTwoProfile>.Respond(bob, alice.PublicKey, ekPub, BSpkPriv, BPkPriv, ss, ad);
         Assert.Equal(p.GetProperty("shared_secret").GetString(), Hex(ss));
         Assert.Equal(p.GetProperty("ad").GetString(), Hex(ad));
 

@@ -2,17 +2,16 @@ using System.Security.Cryptography;
 using Omemo.Crypto;
 using Omemo.Errors;
 using Omemo.Sessions;
-using Omemo.Wire;
 
 namespace Omemo.Ratchet;
 
 /// <summary>
-/// The Double Ratchet with the OMEMO 2 parameters, step for step as python-doubleratchet 1.0 runs it for
-/// python-twomemo: the initiator starts with a fresh ratchet key against the peer's signed pre-key, the
+/// The Double Ratchet, step for step as python-doubleratchet 1.0 runs it for python-twomemo and python-oldmemo, with
+/// the KDF infos and message framing of <typeparamref name="TProfile"/>: the initiator starts with a fresh ratchet key against the peer's signed pre-key, the
 /// responder uses its signed pre-key as first ratchet key. Decryption works on copies and commits only when
 /// the message authenticated, so a failed decryption leaves the state untouched.
 /// </summary>
-internal sealed class DoubleRatchet : IDisposable
+internal sealed class DoubleRatchet<TProfile> : IDisposable where TProfile : struct, IProtocolProfile
 {
     /// <summary>The most message keys one message may make us derive and store (per chain, as python-doubleratchet).</summary>
     internal const int MaxSkip = 1000;
@@ -54,14 +53,14 @@ internal sealed class DoubleRatchet : IDisposable
     internal uint? LastNewChainCounter { get; private set; }
 
     /// <summary>Initiator: root key = SK, fresh ratchet key pair, sending chain from DH(own, peer SPK).</summary>
-    internal static DoubleRatchet CreateInitiator(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> peerSignedPreKey, ReadOnlySpan<byte> ownRatchetPrivate)
+    internal static DoubleRatchet<TProfile> CreateInitiator(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> peerSignedPreKey, ReadOnlySpan<byte> ownRatchetPrivate)
         => Create(sharedSecret, peerSignedPreKey, ownRatchetPrivate, withReceivingChain: false, signedPreKeyPrivate: default);
 
     /// <summary>
     /// Responder: receiving chain from DH(SPK, peer ratchet key), then a fresh ratchet key pair and the sending chain
     /// from DH(new, peer ratchet key).
     /// </summary>
-    internal static DoubleRatchet CreateResponder(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> signedPreKeyPrivate,
+    internal static DoubleRatchet<TProfile> CreateResponder(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> signedPreKeyPrivate,
         ReadOnlySpan<byte> peerRatchetKey, ReadOnlySpan<byte> ownRatchetPrivate)
         => Create(sharedSecret, peerRatchetKey, ownRatchetPrivate, withReceivingChain: true, signedPreKeyPrivate);
 
@@ -70,10 +69,10 @@ internal sealed class DoubleRatchet : IDisposable
     /// chain from DH(<paramref name="signedPreKeyPrivate"/>, other); then, for both, the own ratchet key pair from
     /// <paramref name="ownRatchetPrivate"/> and the sending chain from DH(own, other). Disposed again if a step fails.
     /// </summary>
-    private static DoubleRatchet Create(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> otherPublic, ReadOnlySpan<byte> ownRatchetPrivate,
+    private static DoubleRatchet<TProfile> Create(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> otherPublic, ReadOnlySpan<byte> ownRatchetPrivate,
         bool withReceivingChain, ReadOnlySpan<byte> signedPreKeyPrivate)
     {
-        var r = new DoubleRatchet();
+        var r = new DoubleRatchet<TProfile>();
         sharedSecret.CopyTo(r._rootKey);
         r._otherPublic = otherPublic.ToArray();
         if (withReceivingChain) r._receivingChainKey = new byte[KeySize];
@@ -83,12 +82,12 @@ internal sealed class DoubleRatchet : IDisposable
             if (withReceivingChain)
             {
                 X25519.Agree(signedPreKeyPrivate, r._otherPublic, dh);
-                RatchetKdf.RootStep(r._rootKey, dh, r._receivingChainKey!);
+                RatchetKdf.RootStep(TProfile.RootInfo, r._rootKey, dh, r._receivingChainKey!);
             }
             ownRatchetPrivate.CopyTo(r._ownPrivate);
             X25519.DerivePublicKey(r._ownPrivate, r._ownPublic);
             X25519.Agree(r._ownPrivate, r._otherPublic, dh);
-            RatchetKdf.RootStep(r._rootKey, dh, r._sendingChainKey);
+            RatchetKdf.RootStep(TProfile.RootInfo, r._rootKey, dh, r._sendingChainKey);
         }
         catch
         {
@@ -121,8 +120,8 @@ internal sealed class DoubleRatchet : IDisposable
         _sendingN++;
     }
 
-    /// <summary>Encrypts with the next sending message key and advances the sending chain.</summary>
-    internal OmemoAuthenticatedMessage Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    /// <summary>Encrypts with the next sending message key and advances the sending chain; returns the framed message.</summary>
+    internal byte[] Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
         if (_sendingN == uint.MaxValue) throw new InvalidOperationException("The sending chain is exhausted.");
         Span<byte> messageKey = stackalloc byte[KeySize];
@@ -130,7 +129,7 @@ internal sealed class DoubleRatchet : IDisposable
         {
             RatchetKdf.ChainStep(_sendingChainKey, messageKey);
             uint n = _sendingN++;
-            return RatchetAead.Seal(messageKey, associatedData, n, _previousSendingN, _ownPublic, plaintext);
+            return RatchetAead<TProfile>.Seal(messageKey, associatedData, n, _previousSendingN, _ownPublic, plaintext);
         }
         finally
         {
@@ -138,25 +137,19 @@ internal sealed class DoubleRatchet : IDisposable
         }
     }
 
-    /// <summary>Decrypts an <c>OMEMOAuthenticatedMessage</c>; the state changes only if it succeeds.</summary>
-    internal byte[] Decrypt(ReadOnlySpan<byte> authenticatedMessage, ReadOnlySpan<byte> associatedData,
-        KeyMaterialCheck? beforeCommit = null)
-    {
-        OmemoAuthenticatedMessage auth = OmemoAuthenticatedMessage.Parse(authenticatedMessage);
-        return Decrypt(auth, associatedData, beforeCommit);
-    }
+    /// <summary>Decrypts a framed ratchet message; the state changes only if it succeeds.</summary>
+    internal byte[] Decrypt(ReadOnlySpan<byte> message, ReadOnlySpan<byte> associatedData, KeyMaterialCheck? beforeCommit = null)
+        => Decrypt(TProfile.Parse(message), associatedData, beforeCommit);
 
     /// <inheritdoc cref="Decrypt(ReadOnlySpan{byte}, ReadOnlySpan{byte}, KeyMaterialCheck)"/>
-    internal byte[] Decrypt(OmemoAuthenticatedMessage auth, ReadOnlySpan<byte> associatedData, KeyMaterialCheck? beforeCommit = null)
+    internal byte[] Decrypt(RatchetMessage message, ReadOnlySpan<byte> associatedData, KeyMaterialCheck? beforeCommit = null)
     {
-        OmemoMessage message = OmemoMessage.Parse(auth.Message);
-        if (message.Ciphertext is null) throw new MalformedMessageException("The OMEMOMessage has no ciphertext.");
-        if (message.N == uint.MaxValue) throw new MalformedMessageException("The OMEMOMessage number is out of range.");
+        if (message.N == uint.MaxValue) throw new MalformedMessageException("The message number is out of range.");
 
-        int index = FindSkipped(message.DhPub, message.N);
+        int index = FindSkipped(message.RatchetKey, message.N);
         if (index >= 0)
         {
-            byte[] plaintext = RatchetAead.Open(_skipped[index].MessageKey, associatedData, auth.Message, auth.Mac, message.Ciphertext);
+            byte[] plaintext = RatchetAead<TProfile>.Open(_skipped[index].MessageKey, associatedData, message);
             RunCheck(beforeCommit, plaintext);
             LastNewChainCounter = null;
             CryptographicOperations.ZeroMemory(_skipped[index].MessageKey);
@@ -164,8 +157,8 @@ internal sealed class DoubleRatchet : IDisposable
             return plaintext;
         }
 
-        bool sameChain = _receivingChainKey is not null && message.DhPub.AsSpan().SequenceEqual(_otherPublic);
-        if (!sameChain && IsPreviousReceivingKey(message.DhPub))
+        bool sameChain = _receivingChainKey is not null && message.RatchetKey.AsSpan().SequenceEqual(_otherPublic);
+        if (!sameChain && IsPreviousReceivingKey(message.RatchetKey))
             throw new DuplicateMessageException("The message belongs to an earlier chain and its key was already used or evicted.");
 
         var pending = new Pending();
@@ -197,12 +190,12 @@ internal sealed class DoubleRatchet : IDisposable
                 Span<byte> dh = stackalloc byte[KeySize];
                 try
                 {
-                    X25519.Agree(_ownPrivate, message.DhPub, dh);
-                    RatchetKdf.RootStep(pending.RootKey, dh, pending.ReceivingChainKey);
+                    X25519.Agree(_ownPrivate, message.RatchetKey, dh);
+                    RatchetKdf.RootStep(TProfile.RootInfo, pending.RootKey, dh, pending.ReceivingChainKey);
                     X25519.GeneratePrivateKey(pending.OwnPrivate);
                     X25519.DerivePublicKey(pending.OwnPrivate, pending.OwnPublic);
-                    X25519.Agree(pending.OwnPrivate, message.DhPub, dh);
-                    RatchetKdf.RootStep(pending.RootKey, dh, pending.SendingChainKey);
+                    X25519.Agree(pending.OwnPrivate, message.RatchetKey, dh);
+                    RatchetKdf.RootStep(TProfile.RootInfo, pending.RootKey, dh, pending.SendingChainKey);
                 }
                 finally
                 {
@@ -213,14 +206,14 @@ internal sealed class DoubleRatchet : IDisposable
 
             if (message.N - receivingN > MaxSkip)
                 throw new TooManySkippedMessagesException($"The message skips more than {MaxSkip} message keys.");
-            DeriveSkipped(pending.Skipped, pending.ReceivingChainKey, message.DhPub, receivingN, message.N);
+            DeriveSkipped(pending.Skipped, pending.ReceivingChainKey, message.RatchetKey, receivingN, message.N);
 
             Span<byte> messageKey = stackalloc byte[KeySize];
             byte[] plaintext;
             try
             {
                 RatchetKdf.ChainStep(pending.ReceivingChainKey, messageKey);
-                plaintext = RatchetAead.Open(messageKey, associatedData, auth.Message, auth.Mac, message.Ciphertext);
+                plaintext = RatchetAead<TProfile>.Open(messageKey, associatedData, message);
             }
             finally
             {
@@ -241,7 +234,7 @@ internal sealed class DoubleRatchet : IDisposable
                 pending.RootKey!.CopyTo(_rootKey, 0);
                 pending.OwnPrivate!.CopyTo(_ownPrivate, 0);
                 _ownPublic = pending.OwnPublic!;
-                _otherPublic = message.DhPub;
+                _otherPublic = message.RatchetKey;
                 pending.SendingChainKey!.CopyTo(_sendingChainKey, 0);
                 _previousSendingN = _sendingN;
                 _sendingN = 0;
@@ -367,9 +360,9 @@ internal sealed class DoubleRatchet : IDisposable
         }
     }
 
-    internal static DoubleRatchet ReadFrom(ref StateReader r)
+    internal static DoubleRatchet<TProfile> ReadFrom(ref StateReader r)
     {
-        var d = new DoubleRatchet();
+        var d = new DoubleRatchet<TProfile>();
         try
         {
             r.Read(KeySize).CopyTo(d._rootKey);

@@ -10,8 +10,6 @@ namespace Omemo.Ratchet;
 /// </summary>
 internal static class RatchetBatchPrimitives
 {
-    private static ReadOnlySpan<byte> MessageKeyInfo => "OMEMO Message Key Material"u8;
-
     // HKDF's salt for message keys is 32 zero bytes: its HMAC key state is computed once (it is public).
     private static readonly HmacSha256KeyState ZeroSalt = HkdfBatch.PrecomputeSalt(stackalloc byte[RatchetKdf.KeySize]);
 
@@ -24,7 +22,7 @@ internal static class RatchetBatchPrimitives
 
     /// <summary>HKDF(mk, zero salt, "OMEMO Message Key Material", 80) per lane, as multi-buffer SHA-256.</summary>
     internal static void MessageKeys(ReadOnlySpan<byte> messageKeys, Span<byte> material, int lanes) =>
-        HkdfBatch.DeriveKeys(ZeroSalt, messageKeys[..(lanes * RatchetKdf.KeySize)], RatchetKdf.KeySize, MessageKeyInfo,
+        HkdfBatch.DeriveKeys(ZeroSalt, messageKeys[..(lanes * RatchetKdf.KeySize)], RatchetKdf.KeySize, OmemoTwoProfile.MessageKeyInfo,
             material[..(lanes * RatchetKdf.MessageKeyMaterialSize)], RatchetKdf.MessageKeyMaterialSize);
 
     /// <summary>

@@ -18,33 +18,10 @@ public sealed class OmemoSession : IDisposable
     /// <summary>The largest key material <see cref="Encrypt"/> accepts (OMEMO uses 32 or 48 bytes).</summary>
     public const int MaxKeyMaterialSize = 1024;
 
-    private const byte FormatVersion = 1;
     private const int KeySize = 32;
-    private const int MaxSerializedSize = 128 * 1024;
-    private const byte FlagInitiator = 1, FlagPending = 2;
+    private readonly RatchetSession<OmemoTwoProfile> _core;
 
-    private readonly DoubleRatchet _ratchet;
-    private readonly byte[] _associatedData;   // IK_initiator || IK_responder (Ed25519)
-    private readonly bool _isInitiator;
-    private bool _pending;
-    private readonly uint _preKeyId;
-    private readonly uint _signedPreKeyId;
-    private readonly byte[] _kexIdentityKey;   // the initiator's IK, as sent in the OMEMOKeyExchange
-    private readonly byte[] _kexEphemeral;     // the initiator's X3DH ephemeral public key
-    private bool _disposed;
-
-    private OmemoSession(DoubleRatchet ratchet, byte[] associatedData, bool isInitiator, bool pending,
-        uint preKeyId, uint signedPreKeyId, byte[] kexIdentityKey, byte[] kexEphemeral)
-    {
-        _ratchet = ratchet;
-        _associatedData = associatedData;
-        _isInitiator = isInitiator;
-        _pending = pending;
-        _preKeyId = preKeyId;
-        _signedPreKeyId = signedPreKeyId;
-        _kexIdentityKey = kexIdentityKey;
-        _kexEphemeral = kexEphemeral;
-    }
+    private OmemoSession(RatchetSession<OmemoTwoProfile> core) => _core = core;
 
     /// <summary>
     /// Starts a session as initiator: verifies the signed pre-key signature, picks a random one-time pre-key
@@ -60,24 +37,20 @@ public sealed class OmemoSession : IDisposable
     /// <exception cref="ArgumentException"><paramref name="preKeyId"/> is not in the bundle.</exception>
     public static OmemoSession Initiate(IdentityKeyPair own, Bundle peer, uint? preKeyId = null)
     {
-        Span<byte> ephemeral = stackalloc byte[KeySize];
-        Span<byte> ratchetKey = stackalloc byte[KeySize];
-        try
-        {
-            X25519.GeneratePrivateKey(ephemeral);
-            X25519.GeneratePrivateKey(ratchetKey);
-            return Initiate(own, peer, preKeyId, ephemeral, ratchetKey);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(ephemeral);
-            CryptographicOperations.ZeroMemory(ratchetKey);
-        }
+        PreKeyPublic preKey = CheckBundle(own, peer, preKeyId);
+        return new(RatchetSession<OmemoTwoProfile>.Initiate(own, peer.IdentityKey, peer.SignedPreKeyId, peer.SignedPreKey, preKey));
     }
 
     /// <summary>Initiate with given ephemeral and first ratchet private keys (known-answer tests).</summary>
     internal static OmemoSession Initiate(IdentityKeyPair own, Bundle peer, uint? preKeyId,
         ReadOnlySpan<byte> ephemeralPrivate, ReadOnlySpan<byte> ratchetPrivate)
+    {
+        PreKeyPublic preKey = CheckBundle(own, peer, preKeyId);
+        return new(RatchetSession<OmemoTwoProfile>.Initiate(own, peer.IdentityKey, peer.SignedPreKeyId, peer.SignedPreKey,
+            preKey.Id, preKey.PublicKey, ephemeralPrivate, ratchetPrivate));
+    }
+
+    private static PreKeyPublic CheckBundle(IdentityKeyPair own, Bundle peer, uint? preKeyId)
     {
         ArgumentNullException.ThrowIfNull(own);
         ArgumentNullException.ThrowIfNull(peer);
@@ -85,35 +58,7 @@ public sealed class OmemoSession : IDisposable
             throw new InvalidKeyException("The bundle's identity key and signed pre-key must be 32 bytes.");
         if (!peer.HasValidSignature())
             throw new InvalidSignatureException("The bundle's signed pre-key signature does not verify.");
-        if (peer.PreKeys is null || peer.PreKeys.Count == 0)
-            throw new MissingPreKeyException("The bundle has no pre-key.");
-        PreKeyPublic preKey;
-        if (preKeyId is uint wanted)
-        {
-            preKey = peer.PreKeys.FirstOrDefault(p => p is not null && p.Id == wanted)
-                ?? throw new ArgumentException("The bundle has no pre-key with this id.", nameof(preKeyId));
-        }
-        else
-        {
-            preKey = peer.PreKeys[RandomNumberGenerator.GetInt32(peer.PreKeys.Count)];
-        }
-        if (preKey?.PublicKey is not { Length: KeySize }) throw new InvalidKeyException("The bundle's pre-key must be 32 bytes.");
-
-        Span<byte> sharedSecret = stackalloc byte[KeySize];
-        byte[] ad = new byte[X3dhAgreement.AssociatedDataSize];
-        try
-        {
-            X3dhAgreement.Initiate(own, peer.IdentityKey, peer.SignedPreKey, preKey.PublicKey, ephemeralPrivate, sharedSecret, ad);
-            DoubleRatchet ratchet = DoubleRatchet.CreateInitiator(sharedSecret, peer.SignedPreKey, ratchetPrivate);
-            byte[] ephemeralPublic = new byte[KeySize];
-            X25519.DerivePublicKey(ephemeralPrivate, ephemeralPublic);
-            return new OmemoSession(ratchet, ad, isInitiator: true, pending: true,
-                preKey.Id, peer.SignedPreKeyId, own.PublicKey.ToArray(), ephemeralPublic);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(sharedSecret);
-        }
+        return RatchetSession<OmemoTwoProfile>.ChoosePreKey(peer.PreKeys, preKeyId);
     }
 
     /// <summary>
@@ -137,57 +82,26 @@ public sealed class OmemoSession : IDisposable
 
     private static OmemoSession AcceptKeyExchange(IdentityKeyPair own, IPreKeySource keys, ReadOnlySpan<byte> keyExchange,
         KeyMaterialCheck? beforeCommit, out byte[] keyMaterial)
-    {
-        ArgumentNullException.ThrowIfNull(own);
-        ArgumentNullException.ThrowIfNull(keys);
-        OmemoKeyExchange kex = OmemoKeyExchange.Parse(keyExchange);
-        OmemoMessage first = OmemoMessage.Parse(kex.Message.Message);
-        SignedPreKey signedPreKey = keys.GetSignedPreKey(kex.SignedPreKeyId)
-            ?? throw new UnknownSignedPreKeyException("The key exchange uses an unknown signed pre-key.");
-        PreKey preKey = keys.GetPreKey(kex.PreKeyId)
-            ?? throw new UnknownPreKeyException("The key exchange uses an unknown pre-key.");
-
-        Span<byte> sharedSecret = stackalloc byte[KeySize];
-        Span<byte> ratchetKey = stackalloc byte[KeySize];
-        byte[] ad = new byte[X3dhAgreement.AssociatedDataSize];
-        DoubleRatchet? ratchet = null;
-        try
-        {
-            X3dhAgreement.Respond(own, kex.IdentityKey, kex.EphemeralKey, signedPreKey.PrivateKey, preKey.PrivateKey, sharedSecret, ad);
-            X25519.GeneratePrivateKey(ratchetKey);
-            ratchet = DoubleRatchet.CreateResponder(sharedSecret, signedPreKey.PrivateKey, first.DhPub, ratchetKey);
-            keyMaterial = ratchet.Decrypt(kex.Message, ad, beforeCommit);
-            var session = new OmemoSession(ratchet, ad, isInitiator: false, pending: false,
-                kex.PreKeyId, kex.SignedPreKeyId, kex.IdentityKey, kex.EphemeralKey);
-            ratchet = null;
-            return session;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(sharedSecret);
-            CryptographicOperations.ZeroMemory(ratchetKey);
-            ratchet?.Dispose();
-        }
-    }
+        => new(RatchetSession<OmemoTwoProfile>.Accept(own, keys, keyExchange, beforeCommit, out keyMaterial));
 
     /// <summary>True on the initiator's side until a message from the peer was decrypted; while true,
     /// <see cref="Encrypt"/> wraps every message in an <c>OMEMOKeyExchange</c>.</summary>
-    public bool IsKeyExchangePending => _pending;
+    public bool IsKeyExchangePending => _core.IsKeyExchangePending;
 
     /// <summary>Whether this side started the session (ran X3DH actively).</summary>
-    public bool IsInitiator => _isInitiator;
+    public bool IsInitiator => _core.IsInitiator;
 
     /// <summary>The peer device's 32-byte Ed25519 identity key.</summary>
-    public ReadOnlySpan<byte> PeerIdentityKey => _isInitiator ? _associatedData.AsSpan(KeySize, KeySize) : _associatedData.AsSpan(0, KeySize);
+    public ReadOnlySpan<byte> PeerIdentityKey => _core.PeerIdentityKey;
 
     /// <summary>The responder's one-time pre-key id used by the key exchange.</summary>
-    public uint UsedPreKeyId => _preKeyId;
+    public uint UsedPreKeyId => _core.KeyExchange.PreKeyId;
 
     /// <summary>The responder's signed pre-key id used by the key exchange.</summary>
-    public uint UsedSignedPreKeyId => _signedPreKeyId;
+    public uint UsedSignedPreKeyId => _core.KeyExchange.SignedPreKeyId;
 
     /// <summary>The initiator's 32-byte X3DH ephemeral public key (ek) of the key exchange that built this session.</summary>
-    public ReadOnlySpan<byte> KeyExchangeEphemeral => _kexEphemeral;
+    public ReadOnlySpan<byte> KeyExchangeEphemeral => _core.KeyExchange.EphemeralKey;
 
     /// <summary>
     /// Whether <paramref name="keyExchange"/> is the key exchange this session was built from (same identity key,
@@ -198,9 +112,7 @@ public sealed class OmemoSession : IDisposable
     public bool IsSameKeyExchange(OmemoKeyExchange keyExchange)
     {
         ArgumentNullException.ThrowIfNull(keyExchange);
-        return keyExchange.PreKeyId == _preKeyId && keyExchange.SignedPreKeyId == _signedPreKeyId
-            && keyExchange.IdentityKey.AsSpan().SequenceEqual(_kexIdentityKey)
-            && keyExchange.EphemeralKey.AsSpan().SequenceEqual(_kexEphemeral);
+        return _core.IsSameKeyExchange(OmemoTwoProfile.FieldsOf(keyExchange));
     }
 
     /// <summary>
@@ -210,15 +122,7 @@ public sealed class OmemoSession : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="keyMaterial"/> is longer than <see cref="MaxKeyMaterialSize"/>.</exception>
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
-    public byte[] Encrypt(ReadOnlySpan<byte> keyMaterial)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (keyMaterial.Length > MaxKeyMaterialSize)
-            throw new ArgumentException($"Key material is at most {MaxKeyMaterialSize} bytes.", nameof(keyMaterial));
-        OmemoAuthenticatedMessage message = _ratchet.Encrypt(keyMaterial, _associatedData);
-        if (!_pending) return message.ToByteArray();
-        return new OmemoKeyExchange(_preKeyId, _signedPreKeyId, _kexIdentityKey, _kexEphemeral, message).ToByteArray();
-    }
+    public byte[] Encrypt(ReadOnlySpan<byte> keyMaterial) => _core.Encrypt(keyMaterial, MaxKeyMaterialSize);
 
     /// <summary>
     /// Decrypts an <c>OMEMOAuthenticatedMessage</c> and returns the key material. On success an initiator's pending
@@ -239,13 +143,7 @@ public sealed class OmemoSession : IDisposable
     /// exception propagates and the session is unchanged, so a message is accepted as a whole or not at all.
     /// </summary>
     /// <exception cref="OmemoException">As for <see cref="Decrypt(ReadOnlySpan{byte})"/>, or whatever the check throws.</exception>
-    public byte[] Decrypt(ReadOnlySpan<byte> authenticatedMessage, KeyMaterialCheck? beforeCommit)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        byte[] plaintext = _ratchet.Decrypt(authenticatedMessage, _associatedData, beforeCommit);
-        _pending = false;
-        return plaintext;
-    }
+    public byte[] Decrypt(ReadOnlySpan<byte> authenticatedMessage, KeyMaterialCheck? beforeCommit) => _core.Decrypt(authenticatedMessage, beforeCommit);
 
     /// <summary>
     /// Decrypts one whole OMEMO message addressed to this device: the <c>&lt;key&gt;</c> element's
@@ -291,21 +189,14 @@ public sealed class OmemoSession : IDisposable
     internal long BatchStamp { get; set; }
 
     /// <summary>The ratchet, for <see cref="SessionBatchEncryptor"/>.</summary>
-    internal DoubleRatchet Ratchet
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _ratchet;
-        }
-    }
+    internal DoubleRatchet<OmemoTwoProfile> Ratchet => _core.Ratchet;
 
     /// <summary>AD = IK_initiator || IK_responder, for <see cref="SessionBatchEncryptor"/>.</summary>
-    internal ReadOnlySpan<byte> AssociatedData => _associatedData;
+    internal ReadOnlySpan<byte> AssociatedData => _core.SendingAssociatedData;
 
     /// <summary>The pending key exchange's header fields, for <see cref="SessionBatchEncryptor"/>.</summary>
     internal (uint PreKeyId, uint SignedPreKeyId, byte[] IdentityKey, byte[] Ephemeral) KeyExchangeHeader =>
-        (_preKeyId, _signedPreKeyId, _kexIdentityKey, _kexEphemeral);
+        (_core.KeyExchange.PreKeyId, _core.KeyExchange.SignedPreKeyId, _core.KeyExchange.IdentityKey, _core.KeyExchange.EphemeralKey);
 
     /// <summary>The counter from which the first message of a new receiving chain requires a heartbeat (XEP-0384 section 7).</summary>
     public const uint HeartbeatThreshold = 53;
@@ -315,65 +206,22 @@ public sealed class OmemoSession : IDisposable
     /// was <see cref="HeartbeatThreshold"/> or more: the application must answer with an empty OMEMO message (a
     /// heartbeat) so the peer's ratchet moves forward. Transient: not part of <see cref="Serialize"/>.
     /// </summary>
-    public bool IsHeartbeatDue => _ratchet.LastNewChainCounter >= HeartbeatThreshold;
+    public bool IsHeartbeatDue => _core.IsHeartbeatDue(HeartbeatThreshold);
 
     /// <summary>Number of skipped message keys currently stored (at most 1000).</summary>
-    public int SkippedMessageKeyCount => _ratchet.SkippedKeyCount;
+    public int SkippedMessageKeyCount => _core.SkippedMessageKeyCount;
 
     /// <summary>
     /// Serializes the full session state (compact versioned binary format, version 1). The result contains
     /// private keys: store it protected and wipe it after use.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
-    public byte[] Serialize()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        byte[] data = new byte[1 + 1 + X3dhAgreement.AssociatedDataSize + 4 + 4 + KeySize + KeySize + _ratchet.SerializedSize];
-        var w = new StateWriter(data);
-        w.WriteByte(FormatVersion);
-        w.WriteByte((byte)((_isInitiator ? FlagInitiator : 0) | (_pending ? FlagPending : 0)));
-        w.Write(_associatedData);
-        w.WriteUInt32(_preKeyId);
-        w.WriteUInt32(_signedPreKeyId);
-        w.Write(_kexIdentityKey);
-        w.Write(_kexEphemeral);
-        _ratchet.WriteTo(ref w);
-        if (w.Position != data.Length) throw new InvalidOperationException("Session size mismatch.");
-        return data;
-    }
+    public byte[] Serialize() => _core.Serialize();
 
     /// <summary>Restores a session written by <see cref="Serialize"/>.</summary>
     /// <exception cref="MalformedMessageException">The data is truncated, too long, of an unknown version or inconsistent.</exception>
-    public static OmemoSession Deserialize(ReadOnlySpan<byte> data)
-    {
-        if (data.Length > MaxSerializedSize) throw new MalformedMessageException("The serialized session state is too large.");
-        var r = new StateReader(data);
-        if (r.ReadByte() != FormatVersion) throw new MalformedMessageException("Unknown session state version.");
-        byte flags = r.ReadByte();
-        if ((flags & ~(FlagInitiator | FlagPending)) != 0) throw new MalformedMessageException("The serialized session state is invalid.");
-        bool isInitiator = (flags & FlagInitiator) != 0;
-        bool pending = (flags & FlagPending) != 0;
-        if (pending && !isInitiator) throw new MalformedMessageException("The serialized session state is invalid.");
-        byte[] ad = r.ReadArray(X3dhAgreement.AssociatedDataSize);
-        uint preKeyId = r.ReadUInt32();
-        uint signedPreKeyId = r.ReadUInt32();
-        byte[] kexIdentityKey = r.ReadArray(KeySize);
-        byte[] kexEphemeral = r.ReadArray(KeySize);
-        if (!kexIdentityKey.AsSpan().SequenceEqual(ad.AsSpan(0, KeySize)))
-            throw new MalformedMessageException("The serialized session state is inconsistent.");
-        DoubleRatchet ratchet = DoubleRatchet.ReadFrom(ref r);
-        if (!r.AtEnd)
-        {
-            ratchet.Dispose();
-            throw new MalformedMessageException("The serialized session state has trailing bytes.");
-        }
-        return new OmemoSession(ratchet, ad, isInitiator, pending, preKeyId, signedPreKeyId, kexIdentityKey, kexEphemeral);
-    }
+    public static OmemoSession Deserialize(ReadOnlySpan<byte> data) => new(RatchetSession<OmemoTwoProfile>.Deserialize(data));
 
     /// <summary>Wipes the session's secrets; further use throws <see cref="ObjectDisposedException"/>.</summary>
-    public void Dispose()
-    {
-        _disposed = true;
-        _ratchet.Dispose();
-    }
+    public void Dispose() => _core.Dispose();
 }

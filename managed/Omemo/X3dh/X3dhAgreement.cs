@@ -1,23 +1,25 @@
 using System.Security.Cryptography;
 using Omemo.Crypto;
 using Omemo.Errors;
+using Omemo.Ratchet;
 
 namespace Omemo.X3dh;
 
 /// <summary>
-/// X3DH with the OMEMO 2 parameters, as python-x3dh computes it with <c>IdentityKeyFormat.ED_25519</c>,
-/// SHA-256 and info "OMEMO X3DH": SK = HKDF(salt = 32 zero bytes, ikm = 0xFF*32 || DH1 || DH2 || DH3 || DH4,
-/// info, 32 bytes) with DH1 = DH(IK_A, SPK_B), DH2 = DH(EK_A, IK_B), DH3 = DH(EK_A, SPK_B), DH4 = DH(EK_A, OPK_B),
-/// identity keys converted to Curve25519 for DH; AD = IK_A || IK_B (Ed25519 encodings, initiator first).
-/// The one-time pre-key is mandatory (XEP-0384 4.2).
+/// X3DH as python-x3dh computes it for OMEMO, with SHA-256 and the info of <typeparamref name="TProfile"/>
+/// ("OMEMO X3DH", or "WhisperText" for legacy OMEMO): SK = HKDF(salt = 32 zero bytes, ikm = 0xFF*32 || DH1 || DH2 ||
+/// DH3 || DH4, info, 32 bytes) with DH1 = DH(IK_A, SPK_B), DH2 = DH(EK_A, IK_B), DH3 = DH(EK_A, SPK_B),
+/// DH4 = DH(EK_A, OPK_B), identity keys in their Curve25519 form for DH; AD = IK_A || IK_B in the profile's encoding,
+/// initiator first. The one-time pre-key is mandatory (XEP-0384 4.2). Identity keys are passed in the form the
+/// version transfers (<see cref="IProtocolProfile.TransferredIdentity"/>).
 /// </summary>
-internal static class X3dhAgreement
+internal static class X3dhAgreement<TProfile> where TProfile : struct, IProtocolProfile
 {
     internal const int KeySize = 32;
-    internal const int AssociatedDataSize = 2 * KeySize;
     private const int IkmSize = 32 + 4 * KeySize;
 
-    internal static ReadOnlySpan<byte> Info => "OMEMO X3DH"u8;
+    /// <summary>Size of the associated data: two encoded identity keys.</summary>
+    internal static int AssociatedDataSize => 2 * TProfile.EncodedIdentitySize;
 
     /// <summary>Initiator side (Alice). <paramref name="ephemeralPrivateKey"/> is EK_A's private key.</summary>
     internal static void Initiate(IdentityKeyPair own, ReadOnlySpan<byte> peerIdentityKey, ReadOnlySpan<byte> peerSignedPreKey,
@@ -45,7 +47,7 @@ internal static class X3dhAgreement
         ReadOnlySpan<byte> peerPublicKey, ReadOnlySpan<byte> preKey, Span<byte> sharedSecret, Span<byte> associatedData)
     {
         Span<byte> peerIdentityCurve = stackalloc byte[KeySize];
-        ConvertIdentity(peerIdentityKey, peerIdentityCurve);
+        TProfile.IdentityToCurve25519(peerIdentityKey, peerIdentityCurve);
         Span<byte> ikm = stackalloc byte[IkmSize];
         Span<byte> ownIdentityPrivate = stackalloc byte[KeySize];
         try
@@ -70,10 +72,10 @@ internal static class X3dhAgreement
                 X25519.Agree(preKey, peerPublicKey, dh4);
             }
             Derive(ikm, sharedSecret);
-            ReadOnlySpan<byte> initiatorIdentity = initiator ? own.PublicKey : peerIdentityKey;
-            ReadOnlySpan<byte> responderIdentity = initiator ? peerIdentityKey : own.PublicKey;
-            initiatorIdentity.CopyTo(associatedData);
-            responderIdentity.CopyTo(associatedData[KeySize..]);
+            byte[] ownIdentity = TProfile.TransferredIdentity(own);
+            int size = TProfile.EncodedIdentitySize;
+            TProfile.EncodeIdentity(initiator ? ownIdentity : peerIdentityKey, associatedData[..size]);
+            TProfile.EncodeIdentity(initiator ? peerIdentityKey : ownIdentity, associatedData.Slice(size, size));
         }
         finally
         {
@@ -86,13 +88,7 @@ internal static class X3dhAgreement
     {
         Span<byte> salt = stackalloc byte[32];
         salt.Clear();
-        Hkdf.DeriveKey(ikm, salt, Info, sharedSecret[..KeySize]);
-    }
-
-    private static void ConvertIdentity(ReadOnlySpan<byte> ed25519, Span<byte> curve25519)
-    {
-        if (!KeyConversion.TryEd25519PublicKeyToCurve25519(ed25519, curve25519))
-            throw new InvalidKeyException("The identity key is not a valid Ed25519 public key.");
+        Hkdf.DeriveKey(ikm, salt, TProfile.X3dhInfo, sharedSecret[..KeySize]);
     }
 
     private static void CheckKey(ReadOnlySpan<byte> key, string what)

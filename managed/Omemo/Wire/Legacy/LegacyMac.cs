@@ -51,7 +51,8 @@ public static class LegacyMac
         return HmacSha256.Verify(authKey, ad, versionedMessage, mac);
     }
 
-    private static void BuildAssociatedData(ReadOnlySpan<byte> senderIdentityKey, ReadOnlySpan<byte> receiverIdentityKey, Span<byte> ad)
+    /// <summary>Writes 0x05 || sender || 0x05 || receiver (66 bytes).</summary>
+    internal static void BuildAssociatedData(ReadOnlySpan<byte> senderIdentityKey, ReadOnlySpan<byte> receiverIdentityKey, Span<byte> ad)
     {
         LegacyWireFormat.RequireKeySize(senderIdentityKey, nameof(senderIdentityKey));
         LegacyWireFormat.RequireKeySize(receiverIdentityKey, nameof(receiverIdentityKey));

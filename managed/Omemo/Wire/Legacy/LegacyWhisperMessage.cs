@@ -1,3 +1,4 @@
+using Omemo.Crypto;
 using Google.Protobuf;
 using Omemo.Errors;
 
@@ -47,12 +48,21 @@ public sealed class LegacyWhisperMessage
     public static LegacyWhisperMessage Create(uint counter, uint previousCounter, ReadOnlySpan<byte> ratchetKey, byte[]? ciphertext,
         ReadOnlySpan<byte> authKey, ReadOnlySpan<byte> senderIdentityKey, ReadOnlySpan<byte> receiverIdentityKey)
     {
+        Span<byte> ad = stackalloc byte[2 * LegacyWireFormat.EncodedKeySize];
+        LegacyMac.BuildAssociatedData(senderIdentityKey, receiverIdentityKey, ad);
+        return Create(counter, previousCounter, ratchetKey, ciphertext, authKey, ad);
+    }
+
+    /// <summary>Like the public overload, with the 66-byte associated data (0x05 || sender ik || 0x05 || receiver ik) given.</summary>
+    internal static LegacyWhisperMessage Create(uint counter, uint previousCounter, ReadOnlySpan<byte> ratchetKey, byte[]? ciphertext,
+        ReadOnlySpan<byte> authKey, ReadOnlySpan<byte> associatedData)
+    {
         LegacyWireFormat.RequireKeySize(ratchetKey, nameof(ratchetKey));
         var m = new Generated.WhisperMessage { RatchetKey = LegacyWireFormat.EncodeKey(ratchetKey), Counter = counter, PreviousCounter = previousCounter };
         if (ciphertext is not null) m.Ciphertext = ByteString.CopyFrom(ciphertext);
         byte[] authenticated = LegacyWireFormat.WithVersion(m);
         byte[] mac = new byte[LegacyWireFormat.MacSize];
-        LegacyMac.Compute(authKey, senderIdentityKey, receiverIdentityKey, authenticated, mac);
+        HmacSha256.Compute(authKey, associatedData, authenticated, mac);
         return new LegacyWhisperMessage(m, ratchetKey.ToArray(), authenticated, mac);
     }
 
