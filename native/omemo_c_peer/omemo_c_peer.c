@@ -1,26 +1,33 @@
 /*
  * omemo_c_peer: an OMEMO 2 (XEP-0384, urn:xmpp:omemo:2) X3DH + Double Ratchet peer driven over stdin/stdout,
  * backed by libomemo-c (Dino's fork of libsignal-protocol-c) in session version 4, with an OpenSSL crypto
- * provider and in-memory stores. It exists to cross-check the managed engine against an independent
- * implementation: the engine's key exchanges and messages must decrypt here and vice versa. No XML, no
- * payload encryption: the plaintext of every ratchet message is whatever the driver sends (OMEMO puts the
- * 48-byte key material there).
+ * provider and in-memory stores. With "version":3 in init it speaks legacy OMEMO 0.3 instead
+ * (eu.siacs.conversations.axolotl, libsignal session version 3) for the whole process. It exists to cross-check
+ * the managed engine against an independent implementation: the engine's key exchanges and messages must
+ * decrypt here and vice versa. No XML, no payload encryption: the plaintext of every ratchet message is
+ * whatever the driver sends (OMEMO puts the key material there: 48 bytes in OMEMO 2, 32 in OMEMO 0.3).
  *
  * ---------------------------------------------------------------------------------------------------------
  * Line protocol: one flat JSON object per line in, exactly one per line out (see peer_json.h for the grammar).
  * Binary values are hex strings. Every reply has "ok": true, or "ok": false with "error" (text) and "code"
  * (a libomemo-c SG_ERR_* value when one applies, else -1). Optional "jid" fields default to "peer@example.org".
  *
- *   {"cmd":"init","device_id":N[,"prekeys":100][,"pk_start":1][,"spk_id":1]}
- *     -> {"ok":true,"device_id":N,"ik":hex32,"ik_curve":hex33,"spk_id":N,"spk":hex32,"spks":hex64,
- *         "pk_count":K,"pks":"id:hex32,id:hex32,..."}
- *     ik = Ed25519 form (the bundle's <ik>), ik_curve = 0x05 || Curve25519 form (libsignal's serialization),
- *     spk / pks = raw 32-byte Curve25519 (the bundle's <spk>/<pk>), spks = the signature over the raw 32 spk bytes.
+ *   {"cmd":"init","device_id":N[,"prekeys":100][,"pk_start":1][,"spk_id":1][,"version":4]}
+ *     -> {"ok":true,"version":3|4,"device_id":N,"ik":hex,"ik_curve":hex33,"ik_ed":hex32,"spk_id":N,"spk":hex32,
+ *         "spks":hex64,"spks_legacy":hex64,"pk_count":K,"pks":"id:hex32,id:hex32,..."}
+ *     version (3 or 4, default 4) fixes the session version of every session and cipher of this process.
+ *     ik = the bundle's <ik>: v4 the 32-byte Ed25519 form, v3 the 33-byte 0x05 || Curve25519 form.
+ *     ik_curve = 0x05 || Curve25519 (libsignal's serialization), ik_ed = Ed25519 form (sign bit 0), both versions.
+ *     spk / pks = raw 32-byte Curve25519 (the bundle's <spk>/<pk>; a v3 bundle carries 0x05 || these).
+ *     spks = the signature the version checks: v4 over the raw 32 spk bytes, v3 over 0x05 || spk;
+ *     spks_legacy = the one over 0x05 || spk, both versions.
  *   {"cmd":"process_bundle","jid":s,"device":N,"ik":hex,"spk_id":N,"spk":hex,"spks":hex64,"pk_id":N,"pk":hex}
- *     -> {"ok":true}   builds a v4 session towards (jid, device). ik: 32 bytes = Ed25519 (XEP form) or
- *        33 bytes 0x05||Curve25519; spk/pk: 32 raw bytes or 33 with the 0x05 prefix.
+ *     -> {"ok":true}   builds a session towards (jid, device). ik: 33 bytes 0x05||Curve25519, or 32 bytes =
+ *        v4: Ed25519 (XEP form), v3: raw Curve25519; spk/pk: 32 raw bytes or 33 with the 0x05 prefix.
+ *        v3 spks: over 0x05||spk, with the identity's Ed25519 sign bit in the top bit of byte 63 (see below).
  *   {"cmd":"encrypt","jid":s,"device":N,"plaintext_hex":hex}
- *     -> {"ok":true,"kex":bool,"message_hex":hex}   kex=true: OMEMOKeyExchange bytes; false: OMEMOAuthenticatedMessage.
+ *     -> {"ok":true,"kex":bool,"message_hex":hex}   kex=true: OMEMOKeyExchange (v3: PreKeyWhisperMessage) bytes;
+ *        false: OMEMOAuthenticatedMessage (v3: WhisperMessage).
  *   {"cmd":"decrypt","jid":s,"device":N,"kex":bool,"message_hex":hex}
  *     -> {"ok":true,"plaintext_hex":hex}  or  {"ok":false,"error":...,"code":...}  (state unchanged on failure)
  *   {"cmd":"has_session","jid":s,"device":N}  -> {"ok":true,"session":bool}
@@ -60,6 +67,30 @@
  *    "OMEMO Root Chain", "OMEMO Message Key Material" (the engine uses exactly these).
  *  * The crypto provider is asked for HMAC-SHA-256, SHA-512 (XEdDSA), random bytes and AES-CBC with PKCS#5
  *    padding (SG_CIPHER_AES_CBC_PKCS5); CTR is implemented too for completeness.
+ *
+ * libomemo-c 0.5.0, session version 3 (OMEMO 0.3 = libsignal v3 framing). The CTest checks each point with OpenSSL
+ * alone, partly by acting as a v3 responder computed from scratch ("Carol"):
+ *
+ *  * Bundle. <ik> and every key on the wire is 33 bytes 0x05||u; the peer also takes raw 32-byte u. The signed
+ *    pre-key signature (session_signed_pre_key_get_signature) is XEdDSA over the 33-byte 0x05||spk; it verifies as
+ *    plain Ed25519 under the Ed25519 form of ik (y = (u-1)/(u+1)) with the sign bit taken from the top bit of
+ *    signature byte 63, which is then cleared (libsignal's curve25519_verify). libomemo-c's own signatures have that
+ *    bit 0. A foreign identity whose Ed25519 point is negative (python-oldmemo's convention: its sign bit stuffed
+ *    into byte 63) verifies; without the stuffed bit it is refused (SG_ERR_INVALID_KEY), as is an OMEMO 2
+ *    signature over the raw spk.
+ *  * PreKeyWhisperMessage: 0x33 || protobuf {1 preKeyId, 2 baseKey (33), 3 identityKey (33), 4 message
+ *    (the WhisperMessage), 5 registrationId, 6 signedPreKeyId} (libomemo-c writes them in this order).
+ *    The registration id is on the wire: libomemo-c sends its local registration id (this peer: its device id),
+ *    and pre_key_signal_message_deserialize reads it from there.
+ *  * WhisperMessage: 0x33 || protobuf {1 ratchetKey (33), 2 counter, 3 previousCounter, 4 ciphertext
+ *    (AES-256-CBC/PKCS#7)} || 8-byte MAC. MAC = HMAC-SHA-256(mac key, sender ik33 || receiver ik33 || 0x33 ||
+ *    protobuf) truncated to 8 bytes: the sender goes first in both directions (unlike v4's initiator || responder);
+ *    a responder reply MACed receiver-first is refused.
+ *  * KDFs: X3DH secret = 0xFF*32 || DH(spk_B, IK_A) || DH(IK_B, EK_A) || DH(spk_B, EK_A) || DH(pk_B, EK_A),
+ *    HKDF-SHA-256(salt 0*32, info "WhisperText") -> root key || chain key; ratchet step HKDF(salt = root key,
+ *    DH, "WhisperRatchet"); message keys HKDF(salt 0*32, HMAC(chain key, 0x01), "WhisperMessageKeys") = cipher
+ *    key(32) || mac key(32) || iv(16). The initiator's first message already uses a ratchet key of its own.
+ *  * Errors are the same as v4: bad MAC SG_ERR_INVALID_MESSAGE (-1005), replay SG_ERR_DUPLICATE_MESSAGE (-1001).
  * ---------------------------------------------------------------------------------------------------------
  */
 #define _POSIX_C_SOURCE 200809L
@@ -102,6 +133,7 @@ static key_entry *g_pre_keys;
 static key_entry *g_signed_pre_keys;
 static ratchet_identity_key_pair *g_identity;
 static uint32_t g_registration_id;
+static uint32_t g_version = 4; /* session version for every builder and cipher: 3 = OMEMO 0.3, 4 = OMEMO 2 */
 
 static session_entry *session_find(const signal_protocol_address *a)
 {
@@ -372,9 +404,10 @@ static int decode_curve(const uint8_t *data, size_t len, ec_public_key **key)
     return SG_ERR_INVALID_KEY;
 }
 
-/* An identity key: 32 bytes = Ed25519 (XEP form), 33 bytes = 0x05 || Curve25519. */
+/* An identity key: 33 bytes = 0x05 || Curve25519; 32 bytes = Ed25519 under v4 (XEP form), raw Curve25519 under v3. */
 static int decode_identity(const uint8_t *data, size_t len, ec_public_key **key)
 {
+    if (len == 32 && g_version == 3) return curve_decode_point_mont(key, data, len, g_ctx);
     if (len == 32) return curve_decode_point_ed(key, data, len, g_ctx);
     if (len == 33) return curve_decode_point(key, data, len, g_ctx);
     return SG_ERR_INVALID_KEY;
@@ -389,9 +422,11 @@ static void w_key_omemo(pj_writer *w, const char *name, const ec_public_key *key
 
 static int cmd_init(const pj_object *o)
 {
-    long long device, prekeys = 100, pk_start = 1, spk_id = 1;
+    long long device, prekeys = 100, pk_start = 1, spk_id = 1, version = 4;
     int r;
     if (g_initialized) return reply_error("already initialized", -1);
+    if (pj_get(o, "version") && (pj_num(o, "version", &version) < 0 || (version != 3 && version != 4)))
+        return reply_error("bad \"version\" (3 or 4)", -1);
     if (pj_num(o, "device_id", &device) < 0 || device < 1 || device > INT32_MAX) return reply_error("missing or bad \"device_id\"", -1);
     if (pj_get(o, "prekeys") && (pj_num(o, "prekeys", &prekeys) < 0 || prekeys < 0 || prekeys > 1000))
         return reply_error("bad \"prekeys\" (0..1000)", -1);
@@ -400,6 +435,7 @@ static int cmd_init(const pj_object *o)
     if (pj_get(o, "spk_id") && (pj_num(o, "spk_id", &spk_id) < 0 || spk_id < 0 || spk_id > UINT32_MAX))
         return reply_error("bad \"spk_id\"", -1);
 
+    g_version = (uint32_t)version;
     g_registration_id = (uint32_t)device;
     r = signal_protocol_key_helper_generate_identity_key_pair(&g_identity, g_ctx);
     if (r < 0) return reply_sg("generate identity", r);
@@ -445,12 +481,19 @@ static int cmd_init(const pj_object *o)
 
     pj_w_begin(&g_out);
     pj_w_bool(&g_out, "ok", 1);
+    pj_w_num(&g_out, "version", version);
     pj_w_num(&g_out, "device_id", device);
-    if (ik_ed) pj_w_hex(&g_out, "ik", signal_buffer_data(ik_ed), signal_buffer_len(ik_ed));
+    /* The bundle's <ik>: Ed25519 for OMEMO 2, libsignal's 0x05 || Curve25519 for OMEMO 0.3. */
+    signal_buffer *ik_wire = g_version == 3 ? ik_curve : ik_ed;
+    if (ik_wire) pj_w_hex(&g_out, "ik", signal_buffer_data(ik_wire), signal_buffer_len(ik_wire));
     if (ik_curve) pj_w_hex(&g_out, "ik_curve", signal_buffer_data(ik_curve), signal_buffer_len(ik_curve));
+    if (ik_ed) pj_w_hex(&g_out, "ik_ed", signal_buffer_data(ik_ed), signal_buffer_len(ik_ed));
     pj_w_num(&g_out, "spk_id", session_signed_pre_key_get_id(spk));
     w_key_omemo(&g_out, "spk", ec_key_pair_get_public(session_signed_pre_key_get_key_pair(spk)));
-    pj_w_hex(&g_out, "spks", session_signed_pre_key_get_signature_omemo(spk), session_signed_pre_key_get_signature_omemo_len(spk));
+    if (g_version == 3)
+        pj_w_hex(&g_out, "spks", session_signed_pre_key_get_signature(spk), session_signed_pre_key_get_signature_len(spk));
+    else
+        pj_w_hex(&g_out, "spks", session_signed_pre_key_get_signature_omemo(spk), session_signed_pre_key_get_signature_omemo_len(spk));
     pj_w_hex(&g_out, "spks_legacy", session_signed_pre_key_get_signature(spk), session_signed_pre_key_get_signature_len(spk));
     pj_w_num(&g_out, "pk_count", count);
     pj_w_str(&g_out, "pks", pks.buf ? pks.buf : "");
@@ -492,7 +535,7 @@ static int cmd_process_bundle(const pj_object *o)
     if (r < 0) { reply_sg("bundle create", r); goto done; }
     r = session_builder_create(&builder, g_store, &addr, g_ctx);
     if (r < 0) { reply_sg("session_builder_create", r); goto done; }
-    session_builder_set_version(builder, 4);
+    session_builder_set_version(builder, g_version);
     r = session_builder_process_pre_key_bundle(builder, bundle);
     if (r < 0) { reply_sg("process_pre_key_bundle", r); goto done; }
 
@@ -524,7 +567,7 @@ static int cmd_encrypt(const pj_object *o)
     if (!signal_protocol_session_contains_session(g_store, &addr)) { reply_sg("encrypt", SG_ERR_NO_SESSION); goto done; }
     r = session_cipher_create(&cipher, g_store, &addr, g_ctx);
     if (r < 0) { reply_sg("session_cipher_create", r); goto done; }
-    session_cipher_set_version(cipher, 4);
+    session_cipher_set_version(cipher, g_version);
     r = session_cipher_encrypt(cipher, plain, plain_len, &msg);
     if (r < 0) { reply_sg("encrypt", r); goto done; }
     signal_buffer *ser = ciphertext_message_get_serialized(msg);
@@ -558,16 +601,23 @@ static int cmd_decrypt(const pj_object *o)
     if (get_hex(o, "message_hex", &data, &len) < 0) return -1;
     r = session_cipher_create(&cipher, g_store, &addr, g_ctx);
     if (r < 0) { reply_sg("session_cipher_create", r); goto done; }
-    session_cipher_set_version(cipher, 4);
-    if (kex) {
+    session_cipher_set_version(cipher, g_version);
+    if (kex && g_version == 3) {
+        /* The v3 PreKeyWhisperMessage carries the sender's registration id itself. */
+        r = pre_key_signal_message_deserialize(&kex_msg, data, len, g_ctx);
+        if (r < 0) { reply_sg("deserialize PreKeyWhisperMessage", r); goto done; }
+    } else if (kex) {
         r = pre_key_signal_message_deserialize_omemo(&kex_msg, data, len, (uint32_t)addr.device_id, g_ctx);
         if (r < 0) { reply_sg("deserialize OMEMOKeyExchange", r); goto done; }
-        r = session_cipher_decrypt_pre_key_signal_message(cipher, kex_msg, NULL, &plain);
+    } else if (g_version == 3) {
+        r = signal_message_deserialize(&msg, data, len, g_ctx);
+        if (r < 0) { reply_sg("deserialize WhisperMessage", r); goto done; }
     } else {
         r = signal_message_deserialize_omemo(&msg, data, len, g_ctx);
         if (r < 0) { reply_sg("deserialize OMEMOAuthenticatedMessage", r); goto done; }
-        r = session_cipher_decrypt_signal_message(cipher, msg, NULL, &plain);
     }
+    if (kex) r = session_cipher_decrypt_pre_key_signal_message(cipher, kex_msg, NULL, &plain);
+    else r = session_cipher_decrypt_signal_message(cipher, msg, NULL, &plain);
     if (r < 0) { reply_sg("decrypt", r); goto done; }
     pj_w_begin(&g_out);
     pj_w_bool(&g_out, "ok", 1);

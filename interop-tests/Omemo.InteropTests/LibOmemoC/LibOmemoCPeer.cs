@@ -4,18 +4,27 @@ using System.Text.Json;
 
 namespace Omemo.InteropTests.LibOmemoC;
 
-/// <summary>The public bundle an <see cref="LibOmemoCPeer"/> generated on <c>init</c>, in XEP-0384 form.</summary>
+/// <summary>The public bundle an <see cref="LibOmemoCPeer"/> generated on <c>init</c>, in the wire form of its session version.</summary>
 /// <param name="DeviceId">The peer's device id.</param>
-/// <param name="IdentityKey">The 32-byte Ed25519 identity key (<c>&lt;ik&gt;</c>).</param>
-/// <param name="IdentityKeyCurve">libsignal's form of the same identity: 0x05 followed by the 32-byte Curve25519 key.</param>
+/// <param name="IdentityKey">The bundle's <c>&lt;ik&gt;</c>: version 4 the 32-byte Ed25519 key, version 3 the 33-byte
+/// 0x05 || Curve25519 key (the same bytes as <paramref name="IdentityKeyCurve"/>).</param>
+/// <param name="IdentityKeyCurve">libsignal's form of the identity: 0x05 followed by the 32-byte Curve25519 key.</param>
 /// <param name="SignedPreKeyId">The signed pre-key id.</param>
-/// <param name="SignedPreKey">The raw 32-byte X25519 signed pre-key.</param>
-/// <param name="SignedPreKeySignature">The 64-byte signature over <paramref name="SignedPreKey"/> (what v4 checks).</param>
-/// <param name="LegacySignedPreKeySignature">The legacy (OMEMO 0.3) signature over 0x05 || spk.</param>
+/// <param name="SignedPreKey">The raw 32-byte X25519 signed pre-key (a version 3 bundle carries 0x05 || these bytes).</param>
+/// <param name="SignedPreKeySignature">The 64-byte signature the session version checks: version 4 over the raw
+/// <paramref name="SignedPreKey"/>, version 3 over 0x05 || spk.</param>
+/// <param name="LegacySignedPreKeySignature">The legacy (OMEMO 0.3) signature over 0x05 || spk, in either version.</param>
 /// <param name="PreKeys">The one-time pre-keys: id and raw 32-byte X25519 public key.</param>
 public sealed record LibOmemoCBundle(uint DeviceId, byte[] IdentityKey, byte[] IdentityKeyCurve, uint SignedPreKeyId,
     byte[] SignedPreKey, byte[] SignedPreKeySignature, byte[] LegacySignedPreKeySignature,
-    IReadOnlyList<(uint Id, byte[] PublicKey)> PreKeys);
+    IReadOnlyList<(uint Id, byte[] PublicKey)> PreKeys)
+{
+    /// <summary>The 32-byte Ed25519 form of the identity (sign bit 0, as XEdDSA makes it), in either version.</summary>
+    public byte[] IdentityKeyEd { get; init; } = [];
+
+    /// <summary>The session version the peer runs: 4 (OMEMO 2) or 3 (OMEMO 0.3).</summary>
+    public int Version { get; init; } = 4;
+}
 
 /// <summary>A request the peer answered with <c>"ok": false</c>.</summary>
 public sealed class LibOmemoCPeerException(string message, int code) : Exception(message)
@@ -25,8 +34,8 @@ public sealed class LibOmemoCPeerException(string message, int code) : Exception
 }
 
 /// <summary>
-/// Drives one <c>omemo_c_peer</c> process (native/omemo_c_peer: libomemo-c in OMEMO 2 mode, session version 4)
-/// over its JSON-lines protocol: X3DH and Double Ratchet only, no XML and no payload. See the comment at the top
+/// Drives one <c>omemo_c_peer</c> process (native/omemo_c_peer: libomemo-c in OMEMO 2 mode, session version 4, or
+/// in OMEMO 0.3 mode, session version 3, when started with <c>version: 3</c>) over its JSON-lines protocol: X3DH and Double Ratchet only, no XML and no payload. See the comment at the top
 /// of native/omemo_c_peer/omemo_c_peer.c for the protocol and the libomemo-c facts it relies on.
 /// </summary>
 public sealed class LibOmemoCPeer : IDisposable
@@ -82,16 +91,29 @@ public sealed class LibOmemoCPeer : IDisposable
     /// <summary>The first directory upwards from the test binaries that contains Omemo.Native.sln, or null.</summary>
     public static string? FindRepositoryRoot() => RepositoryPaths.FindRootFrom(AppContext.BaseDirectory);
 
+    /// <summary>The session version of every session and cipher of this peer: 4 (OMEMO 2) or 3 (OMEMO 0.3).</summary>
+    public int Version => Bundle.Version;
+
     /// <summary>Starts a peer at <paramref name="path"/> and initializes it (identity, signed pre-key, pre-keys).</summary>
-    public static LibOmemoCPeer Start(string path, uint deviceId, int preKeys = 100, uint signedPreKeyId = 1, uint firstPreKeyId = 1)
+    /// <param name="path">The peer executable (see <see cref="Locate"/>).</param>
+    /// <param name="deviceId">The peer's device id (also its libsignal registration id).</param>
+    /// <param name="preKeys">How many one-time pre-keys to generate (0..1000).</param>
+    /// <param name="signedPreKeyId">The signed pre-key id.</param>
+    /// <param name="firstPreKeyId">The id of the first one-time pre-key; the others follow consecutively.</param>
+    /// <param name="version">The session version for the whole process: 4 = OMEMO 2 (default), 3 = OMEMO 0.3
+    /// (libsignal framing: 0x33 version byte, 33-byte keys, 8-byte MAC).</param>
+    public static LibOmemoCPeer Start(string path, uint deviceId, int preKeys = 100, uint signedPreKeyId = 1, uint firstPreKeyId = 1,
+        int version = 4)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 3);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(version, 4);
         var peer = new LibOmemoCPeer(path);
         try
         {
             using var reply = peer.Call(new Dictionary<string, object?>
             {
                 ["cmd"] = "init", ["device_id"] = deviceId, ["prekeys"] = preKeys, ["spk_id"] = signedPreKeyId,
-                ["pk_start"] = firstPreKeyId,
+                ["pk_start"] = firstPreKeyId, ["version"] = version,
             });
             var r = reply.RootElement;
             List<(uint, byte[])> pks = [];
@@ -102,7 +124,11 @@ public sealed class LibOmemoCPeer : IDisposable
                 pks.Add((uint.Parse(item[..colon]), Convert.FromHexString(item[(colon + 1)..])));
             }
             peer.Bundle = new LibOmemoCBundle(deviceId, Hex(r, "ik"), Hex(r, "ik_curve"), r.GetProperty("spk_id").GetUInt32(),
-                Hex(r, "spk"), Hex(r, "spks"), Hex(r, "spks_legacy"), pks);
+                Hex(r, "spk"), Hex(r, "spks"), Hex(r, "spks_legacy"), pks)
+            {
+                IdentityKeyEd = Hex(r, "ik_ed"),
+                Version = r.GetProperty("version").GetInt32(),
+            };
             return peer;
         }
         catch
@@ -112,15 +138,17 @@ public sealed class LibOmemoCPeer : IDisposable
         }
     }
 
-    /// <summary>Builds a v4 session towards (<paramref name="jid"/>, <paramref name="deviceId"/>) from a bundle.</summary>
+    /// <summary>Builds a session (of the peer's <see cref="Version"/>) towards (<paramref name="jid"/>, <paramref name="deviceId"/>) from a bundle.</summary>
     /// <param name="jid">The remote bare JID (only a session address here).</param>
     /// <param name="deviceId">The remote device id.</param>
-    /// <param name="identityKey">32-byte Ed25519 <c>&lt;ik&gt;</c> (or 33-byte 0x05 || Curve25519).</param>
+    /// <param name="identityKey">33-byte 0x05 || Curve25519, or 32 bytes: version 4 Ed25519 <c>&lt;ik&gt;</c>,
+    /// version 3 raw Curve25519.</param>
     /// <param name="signedPreKeyId">The signed pre-key id.</param>
-    /// <param name="signedPreKey">The raw 32-byte X25519 signed pre-key.</param>
-    /// <param name="signature">The 64-byte signature over the raw signed pre-key.</param>
+    /// <param name="signedPreKey">The X25519 signed pre-key, raw 32 bytes or 33 with the 0x05 prefix.</param>
+    /// <param name="signature">The 64-byte signature: version 4 over the raw signed pre-key, version 3 over 0x05 || spk
+    /// (with the identity's Ed25519 sign bit in the top bit of byte 63, as libsignal and python-oldmemo do).</param>
     /// <param name="preKeyId">The chosen one-time pre-key id.</param>
-    /// <param name="preKey">The chosen raw 32-byte X25519 one-time pre-key.</param>
+    /// <param name="preKey">The chosen X25519 one-time pre-key, raw 32 bytes or 33 with the 0x05 prefix.</param>
     public void ProcessBundle(string jid, uint deviceId, byte[] identityKey, uint signedPreKeyId, byte[] signedPreKey,
         byte[] signature, uint preKeyId, byte[] preKey)
     {
@@ -134,7 +162,8 @@ public sealed class LibOmemoCPeer : IDisposable
 
     /// <summary>
     /// Encrypts <paramref name="plaintext"/> for the session with (<paramref name="jid"/>, <paramref name="deviceId"/>).
-    /// Kex = true: the bytes are a serialized OMEMOKeyExchange; false: an OMEMOAuthenticatedMessage.
+    /// Kex = true: the bytes are a serialized OMEMOKeyExchange (version 3: PreKeyWhisperMessage, 0x33 || protobuf);
+    /// false: an OMEMOAuthenticatedMessage (version 3: WhisperMessage, 0x33 || protobuf || 8-byte MAC).
     /// </summary>
     public (bool Kex, byte[] Message) Encrypt(string jid, uint deviceId, ReadOnlySpan<byte> plaintext)
     {

@@ -47,7 +47,7 @@ public sealed class InMemoryOmemoStoreTests(ITestOutputHelper output) : StoreCon
                 case IdentityRecord i: result.Add(i.IdentitySeed); break;
                 case Dictionary<uint, SignedPreKeyRecord> d: result.AddRange(d.Values.Select(r => r.PrivateKey)); break;
                 case Dictionary<uint, PreKeyRecord> d: result.AddRange(d.Values.Select(r => r.PrivateKey)); break;
-                case Dictionary<string, SortedDictionary<uint, SessionRecord>> d: result.AddRange(d.Values.SelectMany(x => x.Values).Select(r => r.State)); break;
+                case Dictionary<string, SortedDictionary<(uint DeviceId, OmemoVersion Version), SessionRecord>> d: result.AddRange(d.Values.SelectMany(x => x.Values).Select(r => r.State)); break;
             }
         }
         return result;

@@ -123,6 +123,26 @@ public sealed class SqliteOmemoStoreTests(ITestOutputHelper output) : StoreContr
     }
 
     [Fact]
+    public async Task Version2Store_IsMigrated_ItsSessionsBecomingOmemo2Sessions()
+    {
+        await Store.DisposeAsync();
+        using (var raw = Raw())
+        {
+            Scalar(raw, "DROP TABLE sessions;");
+            Scalar(raw, "CREATE TABLE sessions (jid TEXT NOT NULL, device_id INTEGER NOT NULL, state BLOB NOT NULL, PRIMARY KEY (jid, device_id));");
+            Scalar(raw, "INSERT INTO sessions VALUES ('bob@example.org', 5, x'0102030405');");
+            Scalar(raw, "PRAGMA user_version = 2;");
+        }
+        Store = await SqliteOmemoStore.OpenAsync(DbPath);
+        var device = new DeviceAddress("bob@example.org", 5);
+        Assert.Equal(new byte[] { 1, 2, 3, 4, 5 }, (await Store.GetSessionAsync(device))!.State);
+        Assert.Null(await Store.GetSessionAsync(device, OmemoVersion.Legacy));
+        await Store.DisposeAsync();
+        using (var raw = Raw()) Assert.Equal(SqliteOmemoStore.SchemaVersion, Convert.ToInt64(Scalar(raw, "PRAGMA user_version;")));
+        Store = await SqliteOmemoStore.OpenAsync(DbPath);
+    }
+
+    [Fact]
     public async Task Version1Store_IsMigrated_KeepingItsHighestPreKeyId()
     {
         await Store.CommitAsync(Changes(c => c.PutPreKeys.AddRange([PreKey(3), PreKey(41)])));

@@ -34,6 +34,29 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Sessions_of_both_OMEMO_versions_with_one_device_are_kept_apart_and_deleted_together()
+    {
+        var device = new DeviceAddress(Bob, 7);
+        var modern = new SessionRecord(device, Bytes(40, 1));
+        var legacy = new SessionRecord(device, Bytes(50, 2)) { Version = OmemoVersion.Legacy };
+        await Store.CommitAsync(Changes(c => c.PutSessions.AddRange([modern, legacy])));
+        Assert.Equal(modern.State, (await Store.GetSessionAsync(device))!.State);
+        Assert.Equal(modern.State, (await Store.GetSessionAsync(device, OmemoVersion.Omemo2))!.State);
+        var loaded = (await Store.GetSessionAsync(device, OmemoVersion.Legacy))!;
+        Assert.Equal(legacy.State, loaded.State);
+        Assert.Equal(OmemoVersion.Legacy, loaded.Version);
+        Assert.Equal([OmemoVersion.Omemo2, OmemoVersion.Legacy], (await Store.GetSessionsAsync(Bob)).Select(r => r.Version));
+
+        await Store.CommitAsync(Changes(c => c.PutSessions.Add(legacy with { State = Bytes(51, 3) })));
+        Assert.Equal(Bytes(51, 3), (await Store.GetSessionAsync(device, OmemoVersion.Legacy))!.State);
+        Assert.Equal(modern.State, (await Store.GetSessionAsync(device))!.State);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CommitAsync(Changes(c => c.PutSessions.Add(modern with { Version = (OmemoVersion)9 }))));
+        await Store.CommitAsync(Changes(c => c.DeleteSessions.Add(device)));
+        Assert.Empty(await Store.GetSessionsAsync(Bob));
+    }
+
+    [Fact]
     public async Task Identity_RoundTrips_AndIsReplaced()
     {
         var first = Identity(label: null);

@@ -11,6 +11,7 @@ internal static class StoreTestData
     public const string Bob = "bob@example.org";
 
     public static byte[] Bytes(int n) => RandomNumberGenerator.GetBytes(n);
+    public static byte[] Bytes(int n, byte fill) => Enumerable.Repeat(fill, n).ToArray();
 
     public static IdentityRecord Identity(uint deviceId = 1234, string? label = "phone") =>
         new(Alice, deviceId, Bytes(32), label);

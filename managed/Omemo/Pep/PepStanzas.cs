@@ -73,13 +73,7 @@ public static class PepStanzas
     /// <exception cref="MalformedMessageException">The answer is not a well-formed device list result within the limits.</exception>
     public static IReadOnlyList<DeviceEntry> ParseDeviceListResult(string iqXml, string? expectedId = null)
     {
-        var items = ResultItems(iqXml, DevicesNode, expectedId);
-        XElement? item = null;
-        foreach (var child in SafeXml.ChildElements(items, "<items>"))
-        {
-            SafeXml.ExpectName(child, PubSub, "item", "<items> child");
-            if (item is null || SafeXml.Attribute(item, "id") != CurrentItemId) item = child;
-        }
+        var item = LastItem(iqXml, DevicesNode, expectedId);
         return item is null ? [] : DeviceListXml.Parse(Payload(item));
     }
 
@@ -155,7 +149,7 @@ public static class PepStanzas
         return iq;
     }
 
-    private static XElement Publish(string node, string itemId, XElement payload, params (string Var, string Value)[] options)
+    internal static XElement Publish(string node, string itemId, XElement payload, params (string Var, string Value)[] options)
     {
         var form = new XElement(FormNs + "x", new XAttribute("type", "submit"),
             new XElement(FormNs + "field", new XAttribute("var", "FORM_TYPE"), new XAttribute("type", "hidden"),
@@ -202,13 +196,26 @@ public static class PepStanzas
         }
     }
 
-    private static XElement ResultItems(string iqXml, string node, string? expectedId)
+    internal static XElement ResultItems(string iqXml, string node, string? expectedId)
     {
         var iq = Result(iqXml, expectedId);
         var pubsub = iq.Element(PubSubNs + "pubsub") ?? throw SafeXml.Malformed("<iq>: no <pubsub> in the result.");
         var items = pubsub.Element(PubSubNs + "items") ?? throw SafeXml.Malformed("<pubsub>: no <items>.");
         if (SafeXml.Attribute(items, "node") != node) throw SafeXml.Malformed("<items>: not the requested node.");
         return items;
+    }
+
+    /// <summary>The item <c>current</c> of a fetched node, or the last one when the service used other ids; null without items.</summary>
+    internal static XElement? LastItem(string iqXml, string node, string? expectedId)
+    {
+        var items = ResultItems(iqXml, node, expectedId);
+        XElement? item = null;
+        foreach (var child in SafeXml.ChildElements(items, "<items>"))
+        {
+            SafeXml.ExpectName(child, PubSub, "item", "<items> child");
+            if (item is null || SafeXml.Attribute(item, "id") != CurrentItemId) item = child;
+        }
+        return item;
     }
 
     /// <summary>The single payload element of an <c>&lt;item&gt;</c>.</summary>

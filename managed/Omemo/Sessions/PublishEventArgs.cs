@@ -7,6 +7,12 @@ public enum PublishKind
     Bundle = 0,
     /// <summary>The own device list (node <c>urn:xmpp:omemo:2:devices</c>, item id <c>current</c>).</summary>
     DeviceList = 1,
+
+    /// <summary>The legacy OMEMO 0.3 bundle (its own node per device).</summary>
+    LegacyBundle = 2,
+
+    /// <summary>The legacy OMEMO 0.3 device list.</summary>
+    LegacyDeviceList = 3,
 }
 
 /// <summary>Data of <see cref="SessionManager.Publishing"/>: what is about to be published, and the exact IQ stanza.</summary>

@@ -63,6 +63,7 @@ public sealed partial class SessionManager
     {
         ArgumentNullException.ThrowIfNull(senderJid);
         ArgumentNullException.ThrowIfNull(element);
+        if (!_options.EnableOmemo2) throw new InvalidOperationException("OMEMO 2 is disabled; set SessionManagerOptions.EnableOmemo2.");
         return LockedAsync(async () =>
         {
             var key = element.FindKey(Jid, DeviceId) ?? throw new NotForThisDeviceException("The message holds no key for this device.");
@@ -142,7 +143,7 @@ public sealed partial class SessionManager
         {
             existing?.Dispose();
         }
-        var source = await LoadPreKeySourceAsync(kex, cancellationToken).ConfigureAwait(false);
+        var source = await LoadPreKeySourceAsync(kex.PreKeyId, cancellationToken).ConfigureAwait(false);
         try
         {
             var session = OmemoSession.AcceptKeyExchangeMessage(_identity, source, data, payload, out byte[]? plaintext);
@@ -173,12 +174,12 @@ public sealed partial class SessionManager
         }
     }
 
-    private async Task<StoredPreKeys> LoadPreKeySourceAsync(OmemoKeyExchange kex, CancellationToken cancellationToken)
+    private async Task<StoredPreKeys> LoadPreKeySourceAsync(uint preKeyId, CancellationToken cancellationToken)
     {
         var source = new StoredPreKeys();
         foreach (var spk in await _store.GetSignedPreKeysAsync(cancellationToken).ConfigureAwait(false))
             source.SignedPreKeys[spk.Id] = new SignedPreKey(spk.Id, spk.PrivateKey, spk.Signature, spk.CreatedAt);
-        if (await _store.GetPreKeyAsync(kex.PreKeyId, cancellationToken).ConfigureAwait(false) is { } pk)
+        if (await _store.GetPreKeyAsync(preKeyId, cancellationToken).ConfigureAwait(false) is { } pk)
             source.PreKeys[pk.Id] = new PreKey(pk.Id, pk.PrivateKey);
         return source;
     }

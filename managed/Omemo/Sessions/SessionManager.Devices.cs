@@ -38,7 +38,7 @@ public sealed partial class SessionManager
             var changes = new StoreChanges();
             changes.PutDeviceLists.Add(new DeviceListRecord(update.Jid, update.Devices, Now));
             await _store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
-            if (update.Jid == Jid && _options.Rules.ListToReannounce(update.Devices, OwnEntry()) is { } announce)
+            if (update.Jid == Jid && _options.EnableOmemo2 && _options.Rules.ListToReannounce(update.Devices, OwnEntry()) is { } announce)
                 await PublishDeviceListCoreAsync(announce, cancellationToken).ConfigureAwait(false);
             return update;
         }, cancellationToken);
@@ -109,6 +109,7 @@ public sealed partial class SessionManager
         List<DeviceFailure> failures, CancellationToken cancellationToken)
     {
         var targets = new List<DeviceAddress>();
+        if (!_options.EnableOmemo2) return targets;
         foreach (string jid in recipientJids.Select(PepStanzas.BareJid).Append(Jid).Distinct(StringComparer.Ordinal))
             targets.AddRange(await GetDevicesOfAsync(jid, changes, failures, forceFetch: false, cancellationToken).ConfigureAwait(false));
         _options.Rules.CheckRecipientCount(targets.Count);
@@ -182,13 +183,20 @@ public sealed partial class SessionManager
 
     // ---- trust -----------------------------------------------------------------------------------------------
 
+    /// <summary>The trust records of <paramref name="jid"/>, cached for the current operation.</summary>
+    private async Task<List<TrustRecord>> TrustRecordsAsync(string jid, CancellationToken cancellationToken)
+    {
+        if (!_trustCache.TryGetValue(jid, out var records))
+        {
+            records = [.. await _store.GetTrustsAsync(jid, cancellationToken).ConfigureAwait(false)];
+            _trustCache[jid] = records;
+        }
+        return records;
+    }
+
     private async Task<TrustDecision> DecideTrustAsync(DeviceAddress device, byte[] identityKey, StoreChanges changes, CancellationToken cancellationToken)
     {
-        if (!_trustCache.TryGetValue(device.Jid, out var records))
-        {
-            records = [.. await _store.GetTrustsAsync(device.Jid, cancellationToken).ConfigureAwait(false)];
-            _trustCache[device.Jid] = records;
-        }
+        var records = await TrustRecordsAsync(device.Jid, cancellationToken).ConfigureAwait(false);
         var decision = _trust.Decide(device, identityKey, records);
         if (decision.IsNew)
         {

@@ -35,19 +35,21 @@ public sealed partial class SessionManager
             try
             {
                 var targets = await ResolveTargetsAsync(recipientJids, changes, failures, cancellationToken).ConfigureAwait(false);
+                var legacyTargets = await ResolveLegacyTargetsAsync(recipientJids, targets, failures, cancellationToken).ConfigureAwait(false);
                 byte[] keyMaterial = new byte[OmemoPayload.KeyMaterialSize];
                 try
                 {
                     byte[] payload = OmemoPayload.Encrypt(plaintext, keyMaterial);
                     var keys = await EncryptForAllAsync(targets, keyMaterial, changes, failures, cancellationToken).ConfigureAwait(false);
-                    if (keys.Count == 0)
+                    var legacy = await EncryptLegacyAsync(legacyTargets, plaintext, changes, failures, cancellationToken).ConfigureAwait(false);
+                    if (keys.Count == 0 && legacy is null)
                     {
                         // No session changed; keep what was learned (device lists, undecided keys) for trust prompts.
                         await _store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
                         throw new NoRecipientDevicesException(failures);
                     }
                     await CommitWithKeyMaintenanceAsync(changes, [], cancellationToken).ConfigureAwait(false);
-                    return new EncryptResult(new EncryptedElement(DeviceId, keys, payload), failures);
+                    return new EncryptResult(new EncryptedElement(DeviceId, keys, payload), failures) { LegacyElement = legacy };
                 }
                 finally
                 {

@@ -193,12 +193,16 @@ public sealed partial class SessionManager
 
     private async Task PublishBundleCoreAsync(CancellationToken cancellationToken)
     {
-        string id = NextIqId();
-        string iq = PepStanzas.PublishBundle(id, DeviceId, GetBundle());
         IsBundlePublishPending = true;
-        Publishing?.Invoke(this, new PublishEventArgs(PublishKind.Bundle, iq));
-        string answer = await _pep.SendIqAsync(iq, cancellationToken).ConfigureAwait(false);
-        PepStanzas.ParsePublishResult(answer, id);
+        if (_options.EnableOmemo2)
+        {
+            string id = NextIqId();
+            string iq = PepStanzas.PublishBundle(id, DeviceId, GetBundle());
+            Publishing?.Invoke(this, new PublishEventArgs(PublishKind.Bundle, iq));
+            string answer = await _pep.SendIqAsync(iq, cancellationToken).ConfigureAwait(false);
+            PepStanzas.ParsePublishResult(answer, id);
+        }
+        if (_options.EnableLegacyOmemo) await PublishLegacyBundleCoreAsync(cancellationToken).ConfigureAwait(false);
         IsBundlePublishPending = false;
     }
 

@@ -20,7 +20,8 @@ namespace Omemo.Sessions;
 /// <remarks>
 /// The class is split by concern: creation and state here, own keys and publishing in <c>SessionManager.Keys.cs</c>,
 /// sending in <c>SessionManager.Encrypt.cs</c>, receiving in <c>SessionManager.Decrypt.cs</c>, device lists and
-/// trust in <c>SessionManager.Devices.cs</c>.
+/// trust in <c>SessionManager.Devices.cs</c>, legacy OMEMO 0.3 in <c>SessionManager.Legacy.cs</c> (keys, device lists)
+/// and <c>SessionManager.LegacyMessages.cs</c>.
 /// </remarks>
 public sealed partial class SessionManager : IDisposable
 {
@@ -111,11 +112,12 @@ public sealed partial class SessionManager : IDisposable
                 manager._signedPreKey = rotated;
             manager.TopUpPreKeys(changes, force: true);
             manager._label = existing is null ? options.Label : existing.Label;
-            var announce = options.Rules.ListToReannounce(ownList, manager.OwnEntry());
+            var announce = options.EnableOmemo2 ? options.Rules.ListToReannounce(ownList, manager.OwnEntry()) : null;
             changes.PutDeviceLists.Add(new DeviceListRecord(jid, announce ?? ownList, options.Clock.GetUtcNow()));
             await store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
             await manager.PublishBundleCoreAsync(cancellationToken).ConfigureAwait(false);
             if (announce is not null) await manager.PublishDeviceListCoreAsync(announce, cancellationToken).ConfigureAwait(false);
+            if (options.EnableLegacyOmemo) await manager.AnnounceLegacyDeviceAsync(cancellationToken).ConfigureAwait(false);
             var result = manager;
             manager = null;
             return result;

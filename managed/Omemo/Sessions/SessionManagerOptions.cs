@@ -36,6 +36,20 @@ public sealed record SessionManagerOptions
     /// <summary>Device list limits against hostile lists.</summary>
     public DeviceListRules Rules { get; init; } = DeviceListRules.Default;
 
+    /// <summary>
+    /// Also speak legacy OMEMO 0.3 (eu.siacs.conversations.axolotl), as most deployed clients still do (default false):
+    /// the device publishes a legacy bundle and announces itself in the legacy device list, encrypts for devices that
+    /// announce only the legacy namespace (OMEMO 2 is preferred where a device announces both), and decrypts legacy
+    /// messages with <c>SessionManager.DecryptLegacyAsync</c>. One identity and one set of pre-keys serve both.
+    /// </summary>
+    public bool EnableLegacyOmemo { get; init; }
+
+    /// <summary>
+    /// Speak OMEMO 2 (default true). Turning it off (with <see cref="EnableLegacyOmemo"/> on) makes a legacy-only device,
+    /// as deployed clients without OMEMO 2 are: no OMEMO 2 bundle or device-list entry, and no OMEMO 2 messages.
+    /// </summary>
+    public bool EnableOmemo2 { get; init; } = true;
+
     /// <summary>The clock (tests substitute a fake one to drive signed pre-key rotation and caching).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
@@ -49,6 +63,7 @@ public sealed record SessionManagerOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(PreKeyRefillThreshold, PreKeyCount, nameof(PreKeyRefillThreshold));
         ArgumentOutOfRangeException.ThrowIfLessThan(SignedPreKeyRotationPeriod, TimeSpan.FromHours(1), nameof(SignedPreKeyRotationPeriod));
         ArgumentOutOfRangeException.ThrowIfLessThan(DeviceListCacheDuration, TimeSpan.Zero, nameof(DeviceListCacheDuration));
+        if (!EnableOmemo2 && !EnableLegacyOmemo) throw new ArgumentOutOfRangeException(nameof(EnableOmemo2), "At least one OMEMO version must be enabled.");
         ArgumentNullException.ThrowIfNull(Rules);
         ArgumentNullException.ThrowIfNull(Clock);
     }

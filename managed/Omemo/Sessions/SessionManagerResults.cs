@@ -24,9 +24,19 @@ public enum DeviceFailureReason
 public sealed record DeviceFailure(DeviceAddress Device, DeviceFailureReason Reason, string Message);
 
 /// <summary>The outcome of <see cref="SessionManager.EncryptAsync"/>.</summary>
-/// <param name="Element">The <c>&lt;encrypted&gt;</c> element (serialize it with <see cref="EncryptedElement.ToXml"/>).</param>
+/// <param name="Element">
+/// The OMEMO 2 <c>&lt;encrypted&gt;</c> element (serialize it with <see cref="EncryptedElement.ToXml"/>). With legacy OMEMO
+/// enabled it may hold no key at all, when every reachable device speaks only legacy OMEMO: send it only when it has keys.
+/// </param>
 /// <param name="Failures">The devices that were left out, and why.</param>
-public sealed record EncryptResult(EncryptedElement Element, IReadOnlyList<DeviceFailure> Failures);
+public sealed record EncryptResult(EncryptedElement Element, IReadOnlyList<DeviceFailure> Failures)
+{
+    /// <summary>
+    /// The legacy OMEMO 0.3 <c>&lt;encrypted&gt;</c> element for the devices that announce only the legacy namespace, or
+    /// null when there are none (or legacy OMEMO is disabled). A client puts both elements into the same message stanza.
+    /// </summary>
+    public Xml.Legacy.LegacyEncryptedElement? LegacyElement { get; init; }
+}
 
 /// <summary>The outcome of <see cref="SessionManager.DecryptAsync"/>.</summary>
 /// <param name="Plaintext">The decrypted payload, or null for an empty OMEMO message.</param>
@@ -54,6 +64,12 @@ public sealed record DecryptResult(byte[]? Plaintext, DeviceAddress Sender, bool
 
     /// <summary>The parsed SCE envelope when decrypted with <see cref="SessionManager.DecryptContentAsync"/>; otherwise null.</summary>
     public SceEnvelopeContent? Content { get; init; }
+
+    /// <summary>
+    /// For a legacy OMEMO message (<see cref="SessionManager.DecryptLegacyAsync"/>): the legacy empty message to send back,
+    /// for the same reasons as <see cref="AutomaticReply"/> (which is then null).
+    /// </summary>
+    public Xml.Legacy.LegacyEncryptedElement? LegacyAutomaticReply { get; init; }
 }
 
 /// <summary>Why a decryption produced an automatic empty OMEMO message to send back.</summary>

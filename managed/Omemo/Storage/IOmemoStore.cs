@@ -29,8 +29,14 @@ public interface IOmemoStore : IAsyncDisposable
     /// </summary>
     Task<uint> GetHighestPreKeyIdAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The session with one remote device, or null.</summary>
+    /// <summary>The OMEMO 2 session with one remote device, or null.</summary>
     Task<SessionRecord?> GetSessionAsync(DeviceAddress device, CancellationToken cancellationToken = default);
+
+    /// <summary>The stored session of <paramref name="version"/> with one device, or null.</summary>
+    /// <param name="device">The remote device.</param>
+    /// <param name="version">Which of the device's sessions.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<SessionRecord?> GetSessionAsync(DeviceAddress device, OmemoVersion version, CancellationToken cancellationToken = default);
 
     /// <summary>The sessions with every device of <paramref name="jid"/>.</summary>
     Task<IReadOnlyList<SessionRecord>> GetSessionsAsync(string jid, CancellationToken cancellationToken = default);

@@ -13,7 +13,7 @@ public sealed class InMemoryOmemoStore : IOmemoStore
     private readonly Dictionary<uint, SignedPreKeyRecord> _signedPreKeys = [];
     private readonly Dictionary<uint, PreKeyRecord> _preKeys = [];
     private uint _highestPreKeyId;
-    private readonly Dictionary<string, SortedDictionary<uint, SessionRecord>> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedDictionary<(uint DeviceId, OmemoVersion Version), SessionRecord>> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DeviceListRecord> _deviceLists = new(StringComparer.Ordinal);
     private readonly Dictionary<TrustKey, TrustRecord> _trust = [];
     private IdentityRecord? _identity;
@@ -78,14 +78,18 @@ public sealed class InMemoryOmemoStore : IOmemoStore
     }
 
     /// <inheritdoc />
-    public Task<SessionRecord?> GetSessionAsync(DeviceAddress device, CancellationToken cancellationToken = default)
+    public Task<SessionRecord?> GetSessionAsync(DeviceAddress device, CancellationToken cancellationToken = default) =>
+        GetSessionAsync(device, OmemoVersion.Omemo2, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SessionRecord?> GetSessionAsync(DeviceAddress device, OmemoVersion version, CancellationToken cancellationToken = default)
     {
         StoreValidation.CheckAddress(device, "session");
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
             ThrowIfDisposed();
-            SessionRecord? found = _sessions.TryGetValue(device.Jid, out var byId) && byId.TryGetValue(device.DeviceId, out var r)
+            SessionRecord? found = _sessions.TryGetValue(device.Jid, out var byId) && byId.TryGetValue((device.DeviceId, version), out var r)
                 ? RecordCopies.Copy(r)
                 : null;
             return Task.FromResult(found);
@@ -176,10 +180,10 @@ public sealed class InMemoryOmemoStore : IOmemoStore
             foreach (var device in changes.DeleteSessions) RemoveSession(device);
             foreach (var r in sessions)
             {
-                RemoveSession(r.Device);
                 if (!_sessions.TryGetValue(r.Device.Jid, out var byId))
                     _sessions[r.Device.Jid] = byId = [];
-                byId[r.Device.DeviceId] = r;
+                if (byId.Remove((r.Device.DeviceId, r.Version), out var old)) RecordCopies.Wipe(old.State);
+                byId[(r.Device.DeviceId, r.Version)] = r;
             }
             foreach (var r in lists) _deviceLists[r.Jid] = r;
             foreach (var r in trust)
@@ -223,7 +227,8 @@ public sealed class InMemoryOmemoStore : IOmemoStore
     private void RemoveSession(DeviceAddress device)
     {
         if (!_sessions.TryGetValue(device.Jid, out var byId)) return;
-        if (byId.Remove(device.DeviceId, out var old)) RecordCopies.Wipe(old.State);
+        foreach (var version in Enum.GetValues<OmemoVersion>())
+            if (byId.Remove((device.DeviceId, version), out var old)) RecordCopies.Wipe(old.State);
         if (byId.Count == 0) _sessions.Remove(device.Jid);
     }
 

@@ -32,8 +32,8 @@ internal sealed class SqliteCommands : IDisposable
         PutPreKey = Make("INSERT OR REPLACE INTO prekeys (id, private_key) VALUES ($id, $private_key);", ("$id", I), ("$private_key", B));
         RaiseMaxPreKeyId = Make("UPDATE meta SET value = max(value, $id) WHERE key = 'max_prekey_id';", ("$id", I));
         DeleteSession = Make("DELETE FROM sessions WHERE jid = $jid AND device_id = $device_id;", ("$jid", T), ("$device_id", I));
-        PutSession = Make("INSERT OR REPLACE INTO sessions (jid, device_id, state) VALUES ($jid, $device_id, $state);",
-            ("$jid", T), ("$device_id", I), ("$state", B));
+        PutSession = Make("INSERT OR REPLACE INTO sessions (jid, device_id, version, state) VALUES ($jid, $device_id, $version, $state);",
+            ("$jid", T), ("$device_id", I), ("$version", I), ("$state", B));
         PutDeviceList = Make("INSERT OR REPLACE INTO device_lists (jid, entries, updated_at) VALUES ($jid, $entries, $updated_at);",
             ("$jid", T), ("$entries", T), ("$updated_at", I));
         PutTrust = Make("INSERT OR REPLACE INTO trust (jid, device_id, identity_key, level) VALUES ($jid, $device_id, $identity_key, $level);",
@@ -43,9 +43,9 @@ internal sealed class SqliteCommands : IDisposable
         GetSignedPreKeys = Make("SELECT id, private_key, signature, created_at FROM signed_prekeys ORDER BY id;");
         GetPreKey = Make("SELECT id, private_key FROM prekeys WHERE id = $id;", ("$id", I));
         GetPreKeys = Make("SELECT id, private_key FROM prekeys ORDER BY id;");
-        GetSession = Make("SELECT jid, device_id, state FROM sessions WHERE jid = $jid AND device_id = $device_id;",
-            ("$jid", T), ("$device_id", I));
-        GetSessions = Make("SELECT jid, device_id, state FROM sessions WHERE jid = $jid ORDER BY device_id;", ("$jid", T));
+        GetSession = Make("SELECT jid, device_id, state, version FROM sessions WHERE jid = $jid AND device_id = $device_id AND version = $version;",
+            ("$jid", T), ("$device_id", I), ("$version", I));
+        GetSessions = Make("SELECT jid, device_id, state, version FROM sessions WHERE jid = $jid ORDER BY device_id, version;", ("$jid", T));
         GetDeviceList = Make("SELECT jid, entries, updated_at FROM device_lists WHERE jid = $jid;", ("$jid", T));
         GetTrust = Make("SELECT level FROM trust WHERE jid = $jid AND device_id = $device_id AND identity_key = $identity_key;",
             ("$jid", T), ("$device_id", I), ("$identity_key", B));

@@ -74,7 +74,7 @@ public sealed partial class SqliteOmemoStore
         foreach (var d in changes.DeleteSessions) { Set(c.DeleteSession, d.Jid, (long)d.DeviceId); Run(c.DeleteSession); }
         foreach (var r in changes.PutSessions)
         {
-            Set(c.PutSession, r.Device.Jid, (long)r.Device.DeviceId, r.State);
+            Set(c.PutSession, r.Device.Jid, (long)r.Device.DeviceId, (long)r.Version, r.State);
             Run(c.PutSession);
         }
         foreach (var r in changes.PutDeviceLists)

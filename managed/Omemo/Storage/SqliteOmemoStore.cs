@@ -109,13 +109,18 @@ public sealed partial class SqliteOmemoStore : IOmemoStore
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<SessionRecord?> GetSessionAsync(DeviceAddress device, CancellationToken cancellationToken = default)
+    public Task<SessionRecord?> GetSessionAsync(DeviceAddress device, CancellationToken cancellationToken = default) =>
+        GetSessionAsync(device, OmemoVersion.Omemo2, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SessionRecord?> GetSessionAsync(DeviceAddress device, OmemoVersion version, CancellationToken cancellationToken = default)
     {
         StoreValidation.CheckAddress(device, "session");
         return ReadAsync(() =>
         {
             _commands.GetSession.Parameters[0].Value = device.Jid;
             _commands.GetSession.Parameters[1].Value = (long)device.DeviceId;
+            _commands.GetSession.Parameters[2].Value = (long)version;
             using var reader = _commands.GetSession.ExecuteReader();
             return reader.Read() ? ReadSession(reader) : null;
         }, cancellationToken);
@@ -233,7 +238,14 @@ public sealed partial class SqliteOmemoStore : IOmemoStore
     }
 
     private static SessionRecord ReadSession(SqliteDataReader reader) =>
-        new(new DeviceAddress(reader.GetString(0), ReadUInt(reader, 1)), Blob(reader, 2));
+        new(new DeviceAddress(reader.GetString(0), ReadUInt(reader, 1)), Blob(reader, 2)) { Version = ReadVersion(reader, 3) };
+
+    private static OmemoVersion ReadVersion(SqliteDataReader reader, int ordinal)
+    {
+        long value = reader.GetInt64(ordinal);
+        return Enum.IsDefined((OmemoVersion)value) ? (OmemoVersion)value
+            : throw new StorageCorruptedException("A stored session has an unknown OMEMO version.");
+    }
 
     private static byte[] Blob(SqliteDataReader reader, int ordinal) => (byte[])reader.GetValue(ordinal);
 

@@ -9,7 +9,7 @@ namespace Omemo.Storage;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this engine writes; a store with a higher one is refused.</summary>
-    public const long CurrentVersion = 2;
+    public const long CurrentVersion = 3;
 
     /// <summary>How long a writer waits for another connection's lock before giving up.</summary>
     public const int BusyTimeoutMilliseconds = 10_000;
@@ -54,6 +54,19 @@ internal static class SqliteSchema
         INSERT OR IGNORE INTO meta (key, value) SELECT 'max_prekey_id', coalesce(max(id), 0) FROM prekeys;
         """;
 
+    // Version 3: one session per OMEMO version and device (legacy OMEMO 0.3 next to OMEMO 2); existing ones are OMEMO 2 (0).
+    private const string MigrateToV3 = """
+        CREATE TABLE sessions_v3 (
+            jid TEXT NOT NULL,
+            device_id INTEGER NOT NULL,
+            version INTEGER NOT NULL CHECK (version IN (0, 1)),
+            state BLOB NOT NULL CHECK (length(state) > 0),
+            PRIMARY KEY (jid, device_id, version));
+        INSERT INTO sessions_v3 (jid, device_id, version, state) SELECT jid, device_id, 0, state FROM sessions;
+        DROP TABLE sessions;
+        ALTER TABLE sessions_v3 RENAME TO sessions;
+        """;
+
     /// <summary>
     /// Checks the schema version (before anything is written), then sets WAL, <c>synchronous=FULL</c> (a commit
     /// that returned survives a power loss), <c>secure_delete</c> (consumed pre-keys and replaced ratchet states are
@@ -71,6 +84,7 @@ internal static class SqliteSchema
         CheckVersion(version);
         if (version < 1) Execute(connection, CreateV1, transaction);
         if (version < 2) Execute(connection, MigrateToV2, transaction);
+        if (version < 3) Execute(connection, MigrateToV3, transaction);
         if (version < CurrentVersion) Execute(connection, $"PRAGMA user_version = {CurrentVersion};", transaction);
         transaction.Commit();
     }

@@ -16,8 +16,25 @@ public sealed record PreKeyRecord(uint Id, byte[] PrivateKey);
 /// <summary>A remote device addressed by bare JID and device id.</summary>
 public readonly record struct DeviceAddress(string Jid, uint DeviceId);
 
-/// <summary>A serialized Double Ratchet session (see <c>OmemoSession.Serialize</c>) with one remote device.</summary>
-public sealed record SessionRecord(DeviceAddress Device, byte[] State);
+/// <summary>
+/// A serialized Double Ratchet session (see <c>OmemoSession.Serialize</c>, <c>LegacySession.Serialize</c>) with one remote
+/// device. A device may have one session per <see cref="OmemoVersion"/>.
+/// </summary>
+public sealed record SessionRecord(DeviceAddress Device, byte[] State)
+{
+    /// <summary>The OMEMO version the session speaks; sessions of different versions with one device are stored apart.</summary>
+    public OmemoVersion Version { get; init; } = OmemoVersion.Omemo2;
+}
+
+/// <summary>The OMEMO protocol versions a session can speak.</summary>
+public enum OmemoVersion
+{
+    /// <summary>OMEMO 2 (urn:xmpp:omemo:2, XEP-0384 0.9).</summary>
+    Omemo2 = 0,
+
+    /// <summary>Legacy OMEMO 0.3 (eu.siacs.conversations.axolotl).</summary>
+    Legacy = 1,
+}
 
 /// <summary>The last device list seen for a JID: device ids with their optional labels and label signatures.</summary>
 public sealed record DeviceListRecord(string Jid, IReadOnlyList<Omemo.Xml.DeviceEntry> Devices, DateTimeOffset UpdatedAt);

@@ -42,6 +42,8 @@ internal static class StoreValidation
             CheckAddress(session.Device, "session");
             if (session.State is null || session.State.Length == 0)
                 throw new ArgumentException("A session record needs a non-empty state.", nameof(changes));
+            if (!Enum.IsDefined(session.Version))
+                throw new ArgumentException("A session record has an unknown OMEMO version.", nameof(changes));
         }
         foreach (var device in changes.DeleteSessions) CheckAddress(device, "session deletion");
         foreach (var list in changes.PutDeviceLists)
