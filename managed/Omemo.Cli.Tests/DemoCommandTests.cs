@@ -37,6 +37,21 @@ public sealed partial class DemoCommandTests
     }
 
     [Fact]
+    public async Task Demo_Mixed_group_of_OMEMO_2_legacy_and_dual_members_delivers_everything_it_can()
+    {
+        var run = (await CliRun.InvokeAsync("demo", "--mixed", "--members", "3", "--devices", "1", "--messages", "30", "--seed", "5")).Succeeded();
+        var table = Table(run.Out);
+        Assert.Equal("0", table["failures"]);
+        // alice (OMEMO 2) and bob (legacy) cannot reach each other; carol (both) reaches and is reached by both.
+        long legacy = long.Parse(table["legacy deliveries"].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        long unreachable = long.Parse(table["members out of reach"].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(legacy > 0, "some messages travel as legacy OMEMO");
+        Assert.True(unreachable > 0, "alice and bob share no OMEMO version");
+        long deliveries = long.Parse(table["recipient deliveries"].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(30 * 2 - unreachable, deliveries); // every sender reaches the other two members unless out of reach
+    }
+
+    [Fact]
     public async Task Demo_KeptDirectory_IsReusedWithItsSessions()
     {
         using var temp = new TempDirectory();

@@ -20,9 +20,10 @@ internal static class DemoCommand
         var directory = new Option<DirectoryInfo?>("--db-dir") { Description = "Keep the SQLite files in this directory (default: a fresh temporary directory, deleted at the end)." };
         var room = new Option<string>("--room") { Description = "The group chat's JID.", DefaultValueFactory = _ => "room@conference.example.org" };
         var seed = new Option<int>("--seed") { Description = "Seed of the random choice of senders.", DefaultValueFactory = _ => 1 };
+        var mixed = new Option<bool>("--mixed") { Description = "Mix OMEMO versions: members in turn speak OMEMO 2 only, legacy OMEMO 0.3 only, or both." };
         var command = new Command("demo", "Simulate an OMEMO group chat (members x devices x messages) over SQLite stores and XML; print timings.")
         {
-            members, devices, messages, directory, room, seed,
+            members, devices, messages, directory, room, seed, mixed,
         };
         command.SetAction((parse, ct) => CliErrors.RunAsync(console, () =>
         {
@@ -34,7 +35,7 @@ internal static class DemoCommand
             string roomJid = CliOptions.BareJid(parse.GetValue(room)!, "--room");
             var kept = parse.GetValue(directory);
             string path = kept?.FullName ?? Directory.CreateTempSubdirectory("omemo-demo-").FullName;
-            var settings = new DemoSettings(m, d, k, path, roomJid, parse.GetValue(seed));
+            var settings = new DemoSettings(m, d, k, path, roomJid, parse.GetValue(seed), parse.GetValue(mixed));
             return RunAsync(console, settings, deleteDirectory: kept is null, ct);
         }));
         return command;

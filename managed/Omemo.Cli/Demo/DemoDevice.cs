@@ -6,6 +6,15 @@ namespace Omemo.Cli.Demo;
 /// <summary>One simulated device: a session manager over its own SQLite store.</summary>
 internal sealed class DemoDevice(string jid, string resource, SqliteOmemoStore store, SessionManager manager) : IAsyncDisposable
 {
+    /// <summary>Whether the device speaks OMEMO 2.</summary>
+    internal bool Omemo2 => Manager.Options.EnableOmemo2;
+
+    /// <summary>Whether the device speaks legacy OMEMO 0.3.</summary>
+    internal bool Legacy => Manager.Options.EnableLegacyOmemo;
+
+    /// <summary>Whether the two devices share an OMEMO version (otherwise they cannot reach each other).</summary>
+    internal bool SharesVersionWith(DemoDevice other) => (Omemo2 && other.Omemo2) || (Legacy && other.Legacy);
+
     /// <summary>The member's bare JID.</summary>
     internal string Jid { get; } = jid;
 

@@ -21,6 +21,12 @@ internal static class DemoReport
         Row("recipient deliveries", $"{Number(statistics.Decryptions)} key decryptions");
         Row("sessions built", $"{Number(statistics.KeyExchanges)} key exchanges");
         Row("automatic replies", $"{Number(statistics.Replies)} delivered");
+        if (settings.Mixed)
+        {
+            Row("OMEMO versions", "alice-like members OMEMO 2 only, bob-like legacy 0.3 only, carol-like both (in turn)");
+            Row("legacy deliveries", $"{Number(statistics.LegacyDecryptions)} of the key decryptions");
+            Row("members out of reach", $"{Number(statistics.Unreachable)} (no common OMEMO version with the sender)");
+        }
         Row("encrypt µs / recipient device", $"{Micros(statistics.EncryptTime, statistics.RecipientKeys)} (total / recipients)");
         Row("decrypt µs / message / device", $"{Micros(statistics.DecryptTime, statistics.Decryptions)} (mean, incl. XML parse)");
         Row("stanza size", statistics.Messages == 0 ? "-" : $"{Number(statistics.StanzaCharacters / statistics.Messages)} characters (mean)");

@@ -61,6 +61,18 @@ internal sealed class DemoStatistics
         if (newSession) KeyExchanges++;
     }
 
+    /// <summary>Group messages decrypted as legacy OMEMO 0.3 (part of the decryptions).</summary>
+    internal long LegacyDecryptions { get; private set; }
+
+    /// <summary>Member accounts left out of a message because they share no OMEMO version with the sender.</summary>
+    internal long Unreachable { get; private set; }
+
+    /// <summary>Records a legacy decryption.</summary>
+    internal void AddLegacyDecryption() => LegacyDecryptions++;
+
+    /// <summary>Records members a message could not reach.</summary>
+    internal void AddUnreachable(int members) => Unreachable += members;
+
     /// <summary>Records one delivered automatic reply.</summary>
     internal void AddReply() => Replies++;
 

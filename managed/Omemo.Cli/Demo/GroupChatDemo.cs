@@ -4,6 +4,7 @@ using Omemo.Sessions;
 using Omemo.Storage;
 using Omemo.TrustPolicies;
 using Omemo.Xml;
+using Omemo.Xml.Legacy;
 
 namespace Omemo.Cli.Demo;
 
@@ -12,7 +13,8 @@ namespace Omemo.Cli.Demo;
 /// each: every device is a <see cref="SessionManager"/> over its own <see cref="SqliteOmemoStore"/>, and all talk to one
 /// <see cref="InMemoryPepService"/> through <see cref="InMemoryPepTransport"/>. Messages travel as serialized
 /// <c>&lt;message&gt;</c> stanzas and are parsed again at every recipient device; every check that fails is counted in
-/// <see cref="Statistics"/> and the run goes on.
+/// <see cref="Statistics"/> and the run goes on. In a mixed group (<see cref="DemoSettings.Mixed"/>) a message carries an
+/// OMEMO 2 and a legacy OMEMO 0.3 element side by side, and each device reads the one of its version.
 /// </summary>
 internal sealed class GroupChatDemo(DemoSettings settings) : IAsyncDisposable
 {
@@ -38,8 +40,10 @@ internal sealed class GroupChatDemo(DemoSettings settings) : IAsyncDisposable
                 var store = await SqliteOmemoStore.OpenAsync(path, cancellationToken).ConfigureAwait(false);
                 try
                 {
+                    var (omemo2, legacy) = settings.MemberVersions(member);
+                    var options = new SessionManagerOptions { EnableOmemo2 = omemo2, EnableLegacyOmemo = legacy };
                     var manager = await SessionManager.CreateAsync(store, new InMemoryPepTransport(_pep, jid),
-                        BlindTrustBeforeVerificationPolicy.Instance, jid, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        BlindTrustBeforeVerificationPolicy.Instance, jid, options, cancellationToken).ConfigureAwait(false);
                     _devices.Add(new DemoDevice(jid, $"device{index}", store, manager));
                 }
                 catch
@@ -61,12 +65,15 @@ internal sealed class GroupChatDemo(DemoSettings settings) : IAsyncDisposable
     {
         var sender = _devices[_random.Next(_devices.Count)];
         string body = $"message {number} from {sender.FullJid}";
+        // A client leaves out members it shares no OMEMO version with (it would warn its user).
+        string[] reachable = [.. _members.Where(jid => _devices.Any(d => d.Jid == jid && d.SharesVersionWith(sender)))];
+        Statistics.AddUnreachable(_members.Length - reachable.Length);
         EncryptResult result;
         long start = Stopwatch.GetTimestamp();
         try
         {
             // The SCE envelope (body, random padding, time, <from>, and the room as <to>) is built by the library.
-            result = await sender.Manager.EncryptContentAsync(_members, [SceEnvelope.CreateBody(body)], settings.Room, cancellationToken).ConfigureAwait(false);
+            result = await sender.Manager.EncryptContentAsync(reachable, [SceEnvelope.CreateBody(body)], settings.Room, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -74,13 +81,15 @@ internal sealed class GroupChatDemo(DemoSettings settings) : IAsyncDisposable
             return;
         }
         var elapsed = Stopwatch.GetElapsedTime(start);
-        string stanza = OmemoMessageStanza.Build(sender.FullJid, settings.Room, "groupchat", $"m{number}", result.Element);
-        Statistics.AddEncryption(elapsed, result.Element.Keys.Count, stanza.Length);
+        var modern = result.Element.Keys.Count > 0 ? result.Element : null;
+        string stanza = OmemoMessageStanza.Build(sender.FullJid, settings.Room, "groupchat", $"m{number}", modern, result.LegacyElement);
+        Statistics.AddEncryption(elapsed, result.Element.Keys.Count + (result.LegacyElement?.Keys.Count ?? 0), stanza.Length);
         foreach (var failure in result.Failures)
             Statistics.Fail($"message {number}: {sender} left out {CliErrors.DescribeFailure(failure)}");
 
         foreach (var device in _devices)
-            if (device != sender) await ReceiveAsync(number, device, sender, body, stanza, cancellationToken).ConfigureAwait(false);
+            if (device != sender && device.SharesVersionWith(sender))
+                await ReceiveAsync(number, device, sender, body, stanza, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -93,12 +102,22 @@ internal sealed class GroupChatDemo(DemoSettings settings) : IAsyncDisposable
     private async Task ReceiveAsync(int number, DemoDevice device, DemoDevice sender, string body, string stanza, CancellationToken cancellationToken)
     {
         DecryptResult result;
+        bool legacy = false;
         long start = Stopwatch.GetTimestamp();
         try
         {
-            var element = OmemoMessageStanza.ParseEncrypted(stanza);
-            // Parses the envelope and checks <from>/<to> against the sender and the room before committing.
-            result = await device.Manager.DecryptContentAsync(sender.Jid, element, settings.Room, cancellationToken).ConfigureAwait(false);
+            var (modern, legacyElement) = OmemoMessageStanza.ParseAll(stanza);
+            if (device.Omemo2 && modern?.FindKey(device.Jid, device.Manager.DeviceId) is not null)
+            {
+                // Parses the envelope and checks <from>/<to> against the sender and the room before committing.
+                result = await device.Manager.DecryptContentAsync(sender.Jid, modern, settings.Room, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                legacy = true;
+                var element = legacyElement ?? throw new InvalidDataException("the message holds no key for this device");
+                result = await device.Manager.DecryptLegacyAsync(sender.Jid, element, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -106,36 +125,43 @@ internal sealed class GroupChatDemo(DemoSettings settings) : IAsyncDisposable
             return;
         }
         Statistics.AddDecryption(Stopwatch.GetElapsedTime(start), result.NewSession);
+        if (legacy) Statistics.AddLegacyDecryption();
         try
         {
             if (result.IsDuplicate) throw new InvalidDataException("a new message was taken for a duplicate");
-            var content = result.Content ?? throw new InvalidDataException("no payload");
-            if (content.Body != body) throw new InvalidDataException("the body differs from the one sent");
+            // Legacy OMEMO carries the bare body; OMEMO 2 the SCE envelope.
+            string received = legacy ? System.Text.Encoding.UTF8.GetString(result.Plaintext ?? throw new InvalidDataException("no payload"))
+                : (result.Content ?? throw new InvalidDataException("no payload")).Body ?? "";
+            if (received != body) throw new InvalidDataException("the body differs from the one sent");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Statistics.Fail($"message {number}: wrong plaintext at {device}: {e.GetType().Name}: {e.Message}");
         }
-        await DeliverRepliesAsync(number, device, sender, result.AutomaticReply, cancellationToken).ConfigureAwait(false);
+        await DeliverRepliesAsync(number, device, sender, result.AutomaticReply, result.LegacyAutomaticReply, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends automatic replies back and forth through XML until none is due (at most a few rounds).</summary>
-    private async Task DeliverRepliesAsync(int number, DemoDevice from, DemoDevice to, EncryptedElement? reply, CancellationToken cancellationToken)
+    private async Task DeliverRepliesAsync(int number, DemoDevice from, DemoDevice to, EncryptedElement? reply, LegacyEncryptedElement? legacyReply,
+        CancellationToken cancellationToken)
     {
-        for (int round = 0; reply is not null; round++)
+        for (int round = 0; reply is not null || legacyReply is not null; round++)
         {
             if (round == 4)
             {
                 Statistics.Fail($"message {number}: automatic replies between {from} and {to} do not stop");
                 return;
             }
-            string stanza = OmemoMessageStanza.Build(from.FullJid, to.Jid, "chat", $"r{number}-{round}", reply);
+            string stanza = OmemoMessageStanza.Build(from.FullJid, to.Jid, "chat", $"r{number}-{round}", reply, legacyReply);
             try
             {
-                var result = await to.Manager.DecryptAsync(from.Jid, OmemoMessageStanza.ParseEncrypted(stanza), cancellationToken).ConfigureAwait(false);
+                var (modern, legacy) = OmemoMessageStanza.ParseAll(stanza);
+                var result = modern is not null
+                    ? await to.Manager.DecryptAsync(from.Jid, modern, cancellationToken).ConfigureAwait(false)
+                    : await to.Manager.DecryptLegacyAsync(from.Jid, legacy!, cancellationToken).ConfigureAwait(false);
                 if (result.Plaintext is not null) throw new InvalidDataException("the automatic reply carries a payload");
                 Statistics.AddReply();
-                reply = result.AutomaticReply;
+                (reply, legacyReply) = (result.AutomaticReply, result.LegacyAutomaticReply);
                 (from, to) = (to, from);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Omemo.Errors;
 using Omemo.Xml;
+using Omemo.Xml.Legacy;
 
 namespace Omemo.Tests.Xml;
 
@@ -38,6 +39,26 @@ public sealed class OmemoMessageStanzaTests
     {
         string one = Sample.ToXml();
         Assert.Throws<MalformedMessageException>(() => OmemoMessageStanza.ParseEncrypted($"<message xmlns='jabber:client'>{one}{one}</message>"));
+    }
+
+    [Fact]
+    public void A_mixed_group_stanza_carries_both_versions_with_their_hints()
+    {
+        var legacy = new LegacyEncryptedElement(7, [new LegacyEncryptedKey(9, [1, 2], true)], new byte[12], [8, 9]);
+        string both = OmemoMessageStanza.Build("a@example.org/x", "room@muc.example.org", "groupchat", "m2", Sample, legacy);
+        var hints = XElement.Parse(both).Elements(XName.Get("encryption", "urn:xmpp:eme:0")).Select(e => (string?)e.Attribute("namespace"));
+        Assert.Equal(["urn:xmpp:omemo:2", LegacyNamespaces.Axolotl], hints);
+        var (modern, old) = OmemoMessageStanza.ParseAll(both);
+        Assert.Equal(Sample.ToXml(), modern!.ToXml());
+        Assert.Equal(legacy.ToXml(), old!.ToXml());
+
+        string legacyOnly = OmemoMessageStanza.Build("a@example.org/x", "b@example.org", "chat", "m3", null, legacy);
+        Assert.Null(OmemoMessageStanza.ParseAll(legacyOnly).Encrypted);
+        Assert.Throws<MalformedMessageException>(() => OmemoMessageStanza.ParseEncrypted(legacyOnly));
+        Assert.Equal(legacy.ToXml(), OmemoMessageStanza.ParseAll(legacy.ToXml()).Legacy!.ToXml());
+        Assert.Throws<ArgumentException>(() => OmemoMessageStanza.Build("a@example.org", "b@example.org", "chat", "m4", null, null));
+        string twice = legacy.ToXml();
+        Assert.Throws<MalformedMessageException>(() => OmemoMessageStanza.ParseAll($"<message xmlns='jabber:client'>{twice}{twice}</message>"));
     }
 
     [Fact]

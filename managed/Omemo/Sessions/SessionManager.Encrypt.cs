@@ -26,8 +26,19 @@ public sealed partial class SessionManager
     public Task<EncryptResult> EncryptAsync(IReadOnlyCollection<string> recipientJids, byte[] plaintext,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(recipientJids);
         ArgumentNullException.ThrowIfNull(plaintext);
+        return EncryptCoreAsync(recipientJids, plaintext, plaintext, cancellationToken);
+    }
+
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> for the OMEMO 2 devices and <paramref name="legacyPlaintext"/> for the
+    /// legacy-only ones (legacy OMEMO 0.3 carries a bare body, not an SCE envelope); a null legacy plaintext leaves the
+    /// legacy devices out with a failure.
+    /// </summary>
+    private Task<EncryptResult> EncryptCoreAsync(IReadOnlyCollection<string> recipientJids, byte[] plaintext, byte[]? legacyPlaintext,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recipientJids);
         return LockedAsync(async () =>
         {
             var changes = new StoreChanges();
@@ -41,7 +52,12 @@ public sealed partial class SessionManager
                 {
                     byte[] payload = OmemoPayload.Encrypt(plaintext, keyMaterial);
                     var keys = await EncryptForAllAsync(targets, keyMaterial, changes, failures, cancellationToken).ConfigureAwait(false);
-                    var legacy = await EncryptLegacyAsync(legacyTargets, plaintext, changes, failures, cancellationToken).ConfigureAwait(false);
+                    if (legacyPlaintext is null)
+                    {
+                        failures.AddRange(legacyTargets.Select(d => new DeviceFailure(d, DeviceFailureReason.Broken, "The content has no <body> for legacy OMEMO.")));
+                        legacyTargets.Clear();
+                    }
+                    var legacy = await EncryptLegacyAsync(legacyTargets, legacyPlaintext, changes, failures, cancellationToken).ConfigureAwait(false);
                     if (keys.Count == 0 && legacy is null)
                     {
                         // No session changed; keep what was learned (device lists, undecided keys) for trust prompts.
@@ -65,7 +81,9 @@ public sealed partial class SessionManager
 
     /// <summary>
     /// Wraps <paramref name="content"/> in an SCE envelope (XEP-0420 with OMEMO's profile: random padding, time,
-    /// <c>&lt;from&gt;</c> = own JID, <c>&lt;to&gt;</c>) and encrypts it with <see cref="EncryptAsync"/>.
+    /// <c>&lt;from&gt;</c> = own JID, <c>&lt;to&gt;</c>) and encrypts it with <see cref="EncryptAsync"/>. Legacy-only
+    /// devices (see <see cref="SessionManagerOptions.EnableLegacyOmemo"/>) get the text of the <c>&lt;body&gt;</c> instead,
+    /// as legacy OMEMO 0.3 clients expect.
     /// </summary>
     /// <param name="recipientJids">The recipients' bare JIDs (every member of a group chat).</param>
     /// <param name="content">The stanza content, e.g. <see cref="SceEnvelope.CreateBody"/>.</param>
@@ -82,7 +100,9 @@ public sealed partial class SessionManager
             throw new ArgumentException("A message to several JIDs needs the group chat's JID as <to>.", nameof(toJid));
         toJid ??= PepStanzas.BareJid(recipientJids.First());
         byte[] envelope = SceEnvelope.BuildUtf8(new SceEnvelopeContent(content, Now, Jid, toJid));
-        return EncryptAsync(recipientJids, envelope, cancellationToken);
+        // Legacy OMEMO 0.3 encrypts the message body alone.
+        var body = content.FirstOrDefault(e => e.Name.LocalName == "body");
+        return EncryptCoreAsync(recipientJids, envelope, body is null ? null : System.Text.Encoding.UTF8.GetBytes(body.Value), cancellationToken);
     }
 
     /// <summary>
