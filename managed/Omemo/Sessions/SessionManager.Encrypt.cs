@@ -226,13 +226,19 @@ public sealed partial class SessionManager
     private static EncryptedKey EncryptEmpty(DeviceAddress device, OmemoSession session, StoreChanges changes) =>
         EncryptKey(device, session, stackalloc byte[OmemoPayload.EmptyKeyMaterialSize], changes);
 
-    private async Task<Bundle?> FetchBundleAsync(DeviceAddress device, List<DeviceFailure> failures, CancellationToken cancellationToken)
+    private Task<Bundle?> FetchBundleAsync(DeviceAddress device, List<DeviceFailure> failures, CancellationToken cancellationToken) =>
+        FetchBundleAsync(device, failures, PepStanzas.FetchBundle, PepStanzas.ParseBundleResult, cancellationToken);
+
+    /// <summary>Fetches one device's bundle of either version; a missing or broken one becomes a failure of that device.</summary>
+    private async Task<TBundle?> FetchBundleAsync<TBundle>(DeviceAddress device, List<DeviceFailure> failures,
+        Func<string, string, uint, string> request, Func<string, uint, string?, TBundle> parse, CancellationToken cancellationToken)
+        where TBundle : class
     {
         string id = NextIqId();
         try
         {
-            string answer = await _pep.SendIqAsync(PepStanzas.FetchBundle(id, device.Jid, device.DeviceId), cancellationToken).ConfigureAwait(false);
-            return PepStanzas.ParseBundleResult(answer, device.DeviceId, id);
+            string answer = await _pep.SendIqAsync(request(id, device.Jid, device.DeviceId), cancellationToken).ConfigureAwait(false);
+            return parse(answer, device.DeviceId, id);
         }
         catch (Exception e) when (e is PepRequestFailedException or MalformedMessageException)
         {

@@ -110,20 +110,8 @@ public sealed partial class SessionManager
         return [.. (list ?? []).Distinct().Where(id => !(jid == Jid && id == DeviceId)).Select(id => new DeviceAddress(jid, id))];
     }
 
-    private async Task<LegacyBundle?> FetchLegacyBundleAsync(DeviceAddress device, List<DeviceFailure> failures, CancellationToken cancellationToken)
-    {
-        string id = NextIqId();
-        try
-        {
-            string answer = await _pep.SendIqAsync(LegacyPepStanzas.FetchBundle(id, device.Jid, device.DeviceId), cancellationToken).ConfigureAwait(false);
-            return LegacyPepStanzas.ParseBundleResult(answer, device.DeviceId, id);
-        }
-        catch (Exception e) when (e is PepRequestFailedException or MalformedMessageException)
-        {
-            failures.Add(new DeviceFailure(device, DeviceFailureReason.NoBundle, e.Message));
-            return null;
-        }
-    }
+    private Task<LegacyBundle?> FetchLegacyBundleAsync(DeviceAddress device, List<DeviceFailure> failures, CancellationToken cancellationToken) =>
+        FetchBundleAsync(device, failures, LegacyPepStanzas.FetchBundle, LegacyPepStanzas.ParseBundleResult, cancellationToken);
 
     /// <summary>
     /// The Ed25519 identity a legacy peer's Curve25519 identity key stands for in trust decisions: the key of a trust
