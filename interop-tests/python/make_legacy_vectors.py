@@ -177,6 +177,8 @@ import xeddsa  # noqa: E402
 import xeddsa.bindings  # noqa: E402
 
 from omemo_peer import LEGACY_NAMESPACE, FakePep, MemoryStorage, Peer, b64e, xml_to_string  # noqa: E402
+from vector_common import GenerationError, bytes_from_state as _bytes_from_state, describe as _describe  # noqa: E402
+import vector_common  # noqa: E402
 
 SCHEMA = "omemo-native/python-legacy-vectors/1"
 LABEL = "omemo-native legacy vectors v1"
@@ -184,25 +186,6 @@ CLOCK = 1_700_000_000
 NS = f"{{{LEGACY_NAMESPACE}}}"
 MAC_LENGTH = om.AEADImpl.AUTHENTICATION_TAG_TRUNCATED_LENGTH  # 8
 AD_HALF = om.StateImpl.IDENTITY_KEY_ENCODING_LENGTH  # 33
-
-
-class GenerationError(Exception):
-    pass
-
-
-def _describe(e: BaseException) -> str:
-    """Exception class names along the __cause__/__context__ chain: "DecryptionFailed <- KeyError"."""
-    names = [type(e).__name__]
-    inner = e.__cause__ or e.__context__
-    while inner is not None and len(names) < 5:
-        names.append(type(inner).__name__)
-        inner = inner.__cause__ or inner.__context__
-    return " <- ".join(names)
-
-
-def _bytes_from_state(text: str) -> bytes:
-    """x3dh/doubleratchet pydantic models store bytes as one character per byte."""
-    return bytes(map(ord, text))
 
 
 def _sign_bit(ed25519_pub: bytes) -> int:
@@ -891,18 +874,7 @@ async def generate(directory: str) -> List[str]:
 
 
 def main(argv: List[str]) -> int:
-    logging.basicConfig(stream=sys.stderr, level=os.environ.get("OMEMO_PEER_LOG", "ERROR").upper())
-    if len(argv) != 2:
-        print("usage: make_legacy_vectors.py OUTPUT_DIRECTORY", file=sys.stderr)
-        return 2
-    try:
-        names = asyncio.run(generate(argv[1]))
-    except GenerationError as e:
-        print(f"make_legacy_vectors: {e}", file=sys.stderr)
-        return 1
-    for name in names:
-        print(name)
-    return 0
+    return vector_common.run(argv, "make_legacy_vectors", generate, GenerationError)
 
 
 if __name__ == "__main__":

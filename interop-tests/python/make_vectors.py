@@ -107,6 +107,8 @@ from twomemo.twomemo import NAMESPACE  # noqa: E402
 from twomemo.twomemo_pb2 import OMEMOAuthenticatedMessage, OMEMOKeyExchange, OMEMOMessage  # noqa: E402
 
 from omemo_peer import FakePep, Peer, b64e  # noqa: E402
+from vector_common import GenerationError, bytes_from_state as _bytes_from_state, describe as _describe  # noqa: E402
+import vector_common  # noqa: E402
 
 SCHEMA = "omemo-native/python-vectors/1"
 NS = f"{{{NAMESPACE}}}"
@@ -118,25 +120,6 @@ POLICY = (
     "one-time pre-keys are deleted after the first key exchange that used them succeeded; a key exchange that"
     " builds the session the receiver already has (same ik, ek, spk id, pk id) is decrypted with that session"
 )
-
-
-class GenerationError(Exception):
-    pass
-
-
-def _bytes_from_state(text: str) -> bytes:
-    """x3dh/doubleratchet pydantic models store bytes as one character per byte."""
-    return bytes(map(ord, text))
-
-
-def _describe(e: BaseException) -> str:
-    """Exception class names along the __cause__/__context__ chain: "DecryptionFailed <- KeyError"."""
-    names = [type(e).__name__]
-    inner = e.__cause__ or e.__context__
-    while inner is not None and len(names) < 5:
-        names.append(type(inner).__name__)
-        inner = inner.__cause__ or inner.__context__
-    return " <- ".join(names)
 
 
 # ---- stanza surgery ------------------------------------------------------------------------------------
@@ -642,18 +625,7 @@ async def generate(directory: str) -> List[str]:
 
 
 def main(argv: List[str]) -> int:
-    logging.basicConfig(stream=sys.stderr, level=os.environ.get("OMEMO_PEER_LOG", "ERROR").upper())
-    if len(argv) != 2:
-        print("usage: make_vectors.py OUTPUT_DIRECTORY", file=sys.stderr)
-        return 2
-    try:
-        names = asyncio.run(generate(argv[1]))
-    except GenerationError as e:
-        print(f"make_vectors: {e}", file=sys.stderr)
-        return 1
-    for name in names:
-        print(name)
-    return 0
+    return vector_common.run(argv, "make_vectors", generate, GenerationError)
 
 
 if __name__ == "__main__":

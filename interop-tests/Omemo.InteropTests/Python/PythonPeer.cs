@@ -359,6 +359,22 @@ internal sealed class PythonPeer : IDisposable
         }, null);
     }
 
+    /// <summary>
+    /// Delivers a replayed stanza, which python-omemo must refuse with DecryptionFailed: a duplicate or, for a replay from
+    /// an earlier receiving chain (python-doubleratchet keeps none, so it takes the old ratchet key for a new one), an
+    /// authentication failure. Nothing may be sent in reaction. Fails the test otherwise; returns the refusal.
+    /// </summary>
+    public PeerError RefuseReplay(string fromJid, string encryptedXml)
+    {
+        var (_, error) = TryDecrypt(fromJid, encryptedXml);
+        if (error is null) throw new Xunit.Sdk.XunitException($"python peer '{Name}' accepted a replay:\n{encryptedXml}");
+        if (error.Type != "DecryptionFailed"
+            || !(error.Causes.Contains("DuplicateMessageException") || error.Causes.Contains("AuthenticationFailedException")))
+            throw new Xunit.Sdk.XunitException($"python peer '{Name}' refused a replay with {error}");
+        Assert.Empty(Outbox());
+        return error;
+    }
+
     /// <summary>Messages python-omemo sent on its own since the last call (KEX completion, heartbeats, notices).</summary>
     public IReadOnlyList<PeerOutgoing> Outbox() =>
         Call("outbox")["messages"]!.AsArray()

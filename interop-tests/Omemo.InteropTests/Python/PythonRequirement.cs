@@ -55,7 +55,7 @@ internal static class PythonRequirement
             UseShellExecute = false,
         };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("import omemo, twomemo, twomemo.etree, x3dh, doubleratchet, xeddsa; "
+        start.ArgumentList.Add("import omemo, twomemo, twomemo.etree, oldmemo, oldmemo.etree, x3dh, doubleratchet, xeddsa; "
             + "print(omemo.__version__['short'], twomemo.__version__['short'])");
         try
         {
@@ -71,7 +71,7 @@ internal static class PythonRequirement
             {
                 string err = stderr.Result.Trim();
                 int last = err.LastIndexOf('\n');
-                return $"'import omemo, twomemo' failed: {(last >= 0 ? err[(last + 1)..] : err)}";
+                return $"'import omemo, twomemo, oldmemo' failed: {(last >= 0 ? err[(last + 1)..] : err)}";
             }
             return null;
         }

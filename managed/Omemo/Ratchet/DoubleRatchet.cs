@@ -40,6 +40,9 @@ internal sealed class DoubleRatchet<TProfile> : IDisposable where TProfile : str
 
     private DoubleRatchet() { }
 
+    /// <summary>Where new ratchet private keys come from (null: <see cref="X25519.GeneratePrivateKey"/>); tests only.</summary>
+    internal RatchetKeySource? KeySource { get; set; }
+
     /// <summary>Number of skipped message keys currently stored.</summary>
     internal int SkippedKeyCount => _skipped.Count;
 
@@ -192,7 +195,8 @@ internal sealed class DoubleRatchet<TProfile> : IDisposable where TProfile : str
                 {
                     X25519.Agree(_ownPrivate, message.RatchetKey, dh);
                     RatchetKdf.RootStep(TProfile.RootInfo, pending.RootKey, dh, pending.ReceivingChainKey);
-                    X25519.GeneratePrivateKey(pending.OwnPrivate);
+                    if (KeySource is { } source) source(pending.OwnPrivate);
+                    else X25519.GeneratePrivateKey(pending.OwnPrivate);
                     X25519.DerivePublicKey(pending.OwnPrivate, pending.OwnPublic);
                     X25519.Agree(pending.OwnPrivate, message.RatchetKey, dh);
                     RatchetKdf.RootStep(TProfile.RootInfo, pending.RootKey, dh, pending.SendingChainKey);

@@ -102,7 +102,7 @@ internal sealed class RatchetSession<TProfile> : IDisposable where TProfile : st
 
     /// <summary>Builds the responder's session from a received key exchange and decrypts the message in it.</summary>
     internal static RatchetSession<TProfile> Accept(IdentityKeyPair own, IPreKeySource keys, ReadOnlySpan<byte> keyExchange,
-        KeyMaterialCheck? beforeCommit, out byte[] keyMaterial)
+        KeyMaterialCheck? beforeCommit, out byte[] keyMaterial, RatchetKeySource? ratchetKeys = null)
     {
         ArgumentNullException.ThrowIfNull(own);
         ArgumentNullException.ThrowIfNull(keys);
@@ -119,8 +119,10 @@ internal sealed class RatchetSession<TProfile> : IDisposable where TProfile : st
         try
         {
             X3dhAgreement<TProfile>.Respond(own, kex.IdentityKey, kex.EphemeralKey, signedPreKey.PrivateKey, preKey.PrivateKey, sharedSecret, ad);
-            X25519.GeneratePrivateKey(ratchetKey);
+            if (ratchetKeys is not null) ratchetKeys(ratchetKey);
+            else X25519.GeneratePrivateKey(ratchetKey);
             ratchet = DoubleRatchet<TProfile>.CreateResponder(sharedSecret, signedPreKey.PrivateKey, first.RatchetKey, ratchetKey);
+            ratchet.KeySource = ratchetKeys;
             // The first message is MACed sender (= initiator) first in every version, i.e. with X3DH's AD as it is.
             keyMaterial = ratchet.Decrypt(first, ad, beforeCommit);
             var session = new RatchetSession<TProfile>(ratchet, ad, isInitiator: false, pending: false, kex);

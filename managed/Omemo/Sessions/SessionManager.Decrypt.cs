@@ -72,7 +72,7 @@ public sealed partial class SessionManager
             OmemoSession? session = null;
             try
             {
-                Received received;
+                Received<OmemoSession> received;
                 try
                 {
                     received = key.IsKeyExchange
@@ -86,8 +86,7 @@ public sealed partial class SessionManager
                 session = received.Session;
                 var content = received.Plaintext is not null && parseContent is not null ? parseContent(received.Plaintext) : null;
 
-                var reason = key.IsKeyExchange ? AutomaticReplyReason.KeyExchangeCompletion
-                    : session.IsHeartbeatDue ? AutomaticReplyReason.Heartbeat : AutomaticReplyReason.None;
+                var reason = ReplyReason(key.IsKeyExchange, session.IsHeartbeatDue);
                 EncryptedElement? reply = null;
                 if (reason != AutomaticReplyReason.None && !_catchingUp)
                 {
@@ -98,13 +97,8 @@ public sealed partial class SessionManager
                 changes.PutSessions.Add(new SessionRecord(sender, session.Serialize()));
                 await RefreshListIfSenderUnknownAsync(sender, changes, cancellationToken).ConfigureAwait(false);
 
-                uint[] consumed = received.ConsumedPreKey is { } id && !_catchingUp ? [id] : [];
-                await CommitWithKeyMaintenanceAsync(changes, consumed, cancellationToken).ConfigureAwait(false);
-                if (_catchingUp)
-                {
-                    if (received.ConsumedPreKey is { } deferred) _deferredPreKeyDeletions.Add(deferred);
-                    if (reason != AutomaticReplyReason.None) _catchUpReplies.Add(sender);
-                }
+                await CommitReceivedAsync(changes, received.ConsumedPreKey, cancellationToken).ConfigureAwait(false);
+                if (_catchingUp && reason != AutomaticReplyReason.None) _catchUpReplies.Add(sender);
                 return new DecryptResult(received.Plaintext, sender, key.IsKeyExchange, received.NewSession, reply)
                 {
                     ReplyReason = reply is null ? AutomaticReplyReason.None : reason,
@@ -120,10 +114,22 @@ public sealed partial class SessionManager
         }, cancellationToken);
     }
 
-    /// <summary>The outcome of decrypting one key before it is committed; <see cref="Session"/> is owned by the caller.</summary>
-    private sealed record Received(OmemoSession Session, byte[]? Plaintext, bool NewSession, uint? ConsumedPreKey, TrustLevel SenderTrust);
+    /// <summary>The outcome of decrypting one key (of either version) before it is committed; the session is owned by the caller.</summary>
+    private sealed record Received<TSession>(TSession Session, byte[]? Plaintext, bool NewSession, uint? ConsumedPreKey, TrustLevel SenderTrust);
 
-    private async Task<Received> ReceiveKeyExchangeAsync(DeviceAddress sender, byte[] data, byte[]? payload, StoreChanges changes,
+    private static AutomaticReplyReason ReplyReason(bool keyExchange, bool heartbeatDue) =>
+        keyExchange ? AutomaticReplyReason.KeyExchangeCompletion
+        : heartbeatDue ? AutomaticReplyReason.Heartbeat : AutomaticReplyReason.None;
+
+    /// <summary>Commits a received message's batch; its pre-key is deleted now, or at the end of history catch-up.</summary>
+    private async Task CommitReceivedAsync(StoreChanges changes, uint? consumedPreKey, CancellationToken cancellationToken)
+    {
+        uint[] consumed = consumedPreKey is { } id && !_catchingUp ? [id] : [];
+        await CommitWithKeyMaintenanceAsync(changes, consumed, cancellationToken).ConfigureAwait(false);
+        if (_catchingUp && consumedPreKey is { } deferred) _deferredPreKeyDeletions.Add(deferred);
+    }
+
+    private async Task<Received<OmemoSession>> ReceiveKeyExchangeAsync(DeviceAddress sender, byte[] data, byte[]? payload, StoreChanges changes,
         CancellationToken cancellationToken)
     {
         var kex = OmemoKeyExchange.Parse(data);
@@ -136,7 +142,7 @@ public sealed partial class SessionManager
                 byte[]? same = existing.DecryptMessage(kex.Message.ToByteArray(), payload);
                 var session = existing;
                 existing = null;
-                return new Received(session, same, false, null, trust);
+                return new Received<OmemoSession>(session, same, false, null, trust);
             }
         }
         finally
@@ -147,7 +153,7 @@ public sealed partial class SessionManager
         try
         {
             var session = OmemoSession.AcceptKeyExchangeMessage(_identity, source, data, payload, out byte[]? plaintext);
-            return new Received(session, plaintext, true, session.UsedPreKeyId, trust);
+            return new Received<OmemoSession>(session, plaintext, true, session.UsedPreKeyId, trust);
         }
         finally
         {
@@ -155,7 +161,7 @@ public sealed partial class SessionManager
         }
     }
 
-    private async Task<Received> ReceiveMessageAsync(DeviceAddress sender, byte[] data, byte[]? payload, StoreChanges changes,
+    private async Task<Received<OmemoSession>> ReceiveMessageAsync(DeviceAddress sender, byte[] data, byte[]? payload, StoreChanges changes,
         CancellationToken cancellationToken)
     {
         var session = await LoadSessionAsync(sender, cancellationToken).ConfigureAwait(false)
@@ -164,7 +170,7 @@ public sealed partial class SessionManager
         {
             var trust = await CheckSenderTrustAsync(sender, session.PeerIdentityKey.ToArray(), changes, cancellationToken).ConfigureAwait(false);
             byte[]? plaintext = session.DecryptMessage(data, payload);
-            var result = new Received(session, plaintext, false, null, trust);
+            var result = new Received<OmemoSession>(session, plaintext, false, null, trust);
             session = null;
             return result;
         }

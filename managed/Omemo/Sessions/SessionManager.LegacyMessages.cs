@@ -41,7 +41,7 @@ public sealed partial class SessionManager
             LegacySession? session = null;
             try
             {
-                LegacyReceived received;
+                Received<LegacySession> received;
                 try
                 {
                     received = key.IsPreKey
@@ -53,13 +53,10 @@ public sealed partial class SessionManager
                     return new DecryptResult(null, sender, key.IsPreKey, false, null) { IsDuplicate = true };
                 }
                 session = received.Session;
-                var reason = key.IsPreKey ? AutomaticReplyReason.KeyExchangeCompletion
-                    : session.IsHeartbeatDue ? AutomaticReplyReason.Heartbeat : AutomaticReplyReason.None;
+                var reason = ReplyReason(key.IsPreKey, session.IsHeartbeatDue);
                 LegacyEncryptedElement? reply = reason != AutomaticReplyReason.None && !_catchingUp ? EmptyLegacyMessage(sender, session) : null;
                 changes.PutSessions.Add(LegacyRecord(sender, session));
-                uint[] consumed = received.ConsumedPreKey is { } id && !_catchingUp ? [id] : [];
-                await CommitWithKeyMaintenanceAsync(changes, consumed, cancellationToken).ConfigureAwait(false);
-                if (_catchingUp && received.ConsumedPreKey is { } deferred) _deferredPreKeyDeletions.Add(deferred);
+                await CommitReceivedAsync(changes, received.ConsumedPreKey, cancellationToken).ConfigureAwait(false);
                 return new DecryptResult(received.Plaintext, sender, key.IsPreKey, received.NewSession, null)
                 {
                     ReplyReason = reply is null ? AutomaticReplyReason.None : reason,
@@ -75,10 +72,7 @@ public sealed partial class SessionManager
         }, cancellationToken);
     }
 
-    /// <summary>The outcome of decrypting one legacy key before it is committed; <see cref="Session"/> is owned by the caller.</summary>
-    private sealed record LegacyReceived(LegacySession Session, byte[]? Plaintext, bool NewSession, uint? ConsumedPreKey, TrustLevel SenderTrust);
-
-    private async Task<LegacyReceived> ReceiveLegacyKeyExchangeAsync(DeviceAddress sender, byte[] data, LegacyEncryptedElement element,
+    private async Task<Received<LegacySession>> ReceiveLegacyKeyExchangeAsync(DeviceAddress sender, byte[] data, LegacyEncryptedElement element,
         StoreChanges changes, CancellationToken cancellationToken)
     {
         var kex = LegacyPreKeyWhisperMessage.Parse(data);
@@ -100,7 +94,7 @@ public sealed partial class SessionManager
                 byte[]? same = existing.DecryptMessage(kex.Message, element.Payload, element.Iv);
                 var session = existing;
                 existing = null;
-                return new LegacyReceived(session, same, false, null, trust);
+                return new Received<LegacySession>(session, same, false, null, trust);
             }
         }
         finally
@@ -111,7 +105,7 @@ public sealed partial class SessionManager
         try
         {
             var session = LegacySession.AcceptKeyExchangeMessage(_identity, source, data, element.Payload, element.Iv, out byte[]? plaintext);
-            return new LegacyReceived(session, plaintext, true, session.UsedPreKeyId, trust);
+            return new Received<LegacySession>(session, plaintext, true, session.UsedPreKeyId, trust);
         }
         finally
         {
@@ -119,7 +113,7 @@ public sealed partial class SessionManager
         }
     }
 
-    private async Task<LegacyReceived> ReceiveLegacyMessageAsync(DeviceAddress sender, byte[] data, LegacyEncryptedElement element,
+    private async Task<Received<LegacySession>> ReceiveLegacyMessageAsync(DeviceAddress sender, byte[] data, LegacyEncryptedElement element,
         StoreChanges changes, CancellationToken cancellationToken)
     {
         var session = await LoadLegacySessionAsync(sender, cancellationToken).ConfigureAwait(false)
@@ -129,7 +123,7 @@ public sealed partial class SessionManager
             byte[] identity = await LegacyTrustIdentityAsync(sender, session.PeerIdentityKey.ToArray(), cancellationToken).ConfigureAwait(false);
             var trust = await CheckSenderTrustAsync(sender, identity, changes, cancellationToken).ConfigureAwait(false);
             byte[]? plaintext = session.DecryptMessage(data, element.Payload, element.Iv);
-            var result = new LegacyReceived(session, plaintext, false, null, trust);
+            var result = new Received<LegacySession>(session, plaintext, false, null, trust);
             session = null;
             return result;
         }

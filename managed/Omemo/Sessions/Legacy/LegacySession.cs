@@ -81,11 +81,22 @@ public sealed class LegacySession : IDisposable
     public static LegacySession AcceptKeyExchange(IdentityKeyPair own, IPreKeySource keys, ReadOnlySpan<byte> keyExchange, out byte[] keyMaterial)
         => new(RatchetSession<LegacyProfile>.Accept(own, keys, keyExchange, null, out keyMaterial));
 
+    /// <summary>Like <see cref="AcceptKeyExchange(IdentityKeyPair, IPreKeySource, ReadOnlySpan{byte}, out byte[])"/>, with every ratchet key drawn from <paramref name="ratchetKeys"/> (known-answer tests).</summary>
+    internal static LegacySession AcceptKeyExchange(IdentityKeyPair own, IPreKeySource keys, ReadOnlySpan<byte> keyExchange,
+        RatchetKeySource ratchetKeys, out byte[] keyMaterial)
+        => new(RatchetSession<LegacyProfile>.Accept(own, keys, keyExchange, null, out keyMaterial, ratchetKeys));
+
+    /// <summary>Where the session's next ratchet keys come from (null: random); known-answer tests only, not serialized.</summary>
+    internal RatchetKeySource? RatchetKeys
+    {
+        set => _core.Ratchet.KeySource = value;
+    }
+
     /// <summary>
-    /// <see cref="AcceptKeyExchange"/> for a whole message: the session is created only when the enclosed key material
+    /// <see cref="AcceptKeyExchange(IdentityKeyPair, IPreKeySource, ReadOnlySpan{byte}, out byte[])"/> for a whole message: the session is created only when the enclosed key material
     /// and the payload (if any) authenticate. <paramref name="plaintext"/> is null for an empty message.
     /// </summary>
-    /// <exception cref="OmemoException">As for <see cref="AcceptKeyExchange"/>, or the payload does not authenticate.</exception>
+    /// <exception cref="OmemoException">As for <see cref="AcceptKeyExchange(IdentityKeyPair, IPreKeySource, ReadOnlySpan{byte}, out byte[])"/>, or the payload does not authenticate.</exception>
     public static LegacySession AcceptKeyExchangeMessage(IdentityKeyPair own, IPreKeySource keys, ReadOnlySpan<byte> keyExchange,
         byte[]? payload, byte[] iv, out byte[]? plaintext)
     {
