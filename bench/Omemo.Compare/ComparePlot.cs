@@ -2,16 +2,21 @@ using ScottPlot;
 
 namespace Omemo.Compare;
 
-/// <summary>The PNG: µs per recipient vs N, log-log, W1 (solid) and W2 (dashed), one colour per engine (ScottPlot).</summary>
+/// <summary>
+/// The PNG of one protocol: µs per recipient vs N, log-log, workload 1 (next message, solid) and 2 (first message,
+/// dashed), one colour per engine (ScottPlot).
+/// </summary>
 public static class ComparePlot
 {
-    /// <summary>Writes the plot to <paramref name="path"/> (900 x 600).</summary>
-    public static void Save(IReadOnlyList<Measurement> all, string path)
+    /// <summary>Writes the plot of <paramref name="protocol"/> (default OMEMO 2) to <paramref name="path"/> (900 x 600).</summary>
+    public static void Save(IReadOnlyList<Measurement> all, string path, Protocol? protocol = null)
     {
+        protocol ??= Protocol.Omemo2;
         var plot = new Plot();
         var engines = all.Select(m => m.Engine).Distinct().ToArray();
         var palette = new ScottPlot.Palettes.Category10();
-        foreach (var (workload, pattern) in new[] { ("W1", LinePattern.Solid), ("W2", LinePattern.Dashed) })
+        string next = protocol.Workload(1), first = protocol.Workload(2);
+        foreach (var (workload, pattern) in new[] { (next, LinePattern.Solid), (first, LinePattern.Dashed) })
         {
             for (int e = 0; e < engines.Length; e++)
             {
@@ -35,7 +40,7 @@ public static class ComparePlot
                 LabelFormatter = v => Math.Pow(10, v).ToString("#,##0.###", System.Globalization.CultureInfo.InvariantCulture),
             };
         }
-        plot.Title("OMEMO 2: µs per recipient device vs N (W1 next message solid, W2 first message dashed)");
+        plot.Title($"{protocol.Name}: µs per recipient device vs N ({next} next message solid, {first} first message dashed)");
         plot.XLabel("N recipient devices");
         plot.YLabel("µs per recipient (median)");
         plot.ShowLegend(Alignment.UpperRight);

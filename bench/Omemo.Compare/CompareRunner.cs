@@ -11,16 +11,20 @@ public static class CompareRunner
     /// <summary>One harness's outcome: its results, or why it was not run.</summary>
     public sealed record Outcome(Harness Harness, EngineRun? Run, string? NotRun, TimeSpan Elapsed);
 
-    /// <summary>Runs ours, python-omemo and libomemo-c with the full (or smoke) workloads; progress goes to <paramref name="log"/>.</summary>
+    /// <summary>
+    /// Runs ours, python-omemo and libomemo-c with the full (or smoke) workloads of <paramref name="protocol"/>
+    /// (default OMEMO 2); progress goes to <paramref name="log"/>.
+    /// </summary>
     /// <exception cref="InvalidOperationException">A harness failed, or a peer is missing and missing peers are not allowed.</exception>
-    public static IReadOnlyList<Outcome> RunAll(string root, bool smoke, TextWriter log)
+    public static IReadOnlyList<Outcome> RunAll(string root, bool smoke, TextWriter log, Protocol? protocol = null)
     {
+        protocol ??= Protocol.Omemo2;
         var plan = new (Harness Harness, WorkloadOptions Options, bool W4)[]
         {
             (Harness.Ours(), smoke ? WorkloadOptions.Smoke : WorkloadOptions.Full, true),
-            (Harness.Python(root), smoke ? WorkloadOptions.Smoke : WorkloadOptions.FullPython, true),
+            (Harness.Python(root, protocol), smoke ? WorkloadOptions.Smoke : WorkloadOptions.FullPython, true),
             (Harness.LibOmemoC(root), smoke ? WorkloadOptions.Smoke : WorkloadOptions.Full, false),
-        };
+        }.Select(p => p with { Options = p.Options with { Protocol = protocol } });
         var outcomes = new List<Outcome>();
         foreach (var (harness, options, w4) in plan)
         {

@@ -18,17 +18,21 @@ public sealed record Harness(string Name, string FileName, IReadOnlyList<string>
     /// <summary>Extra environment variables of the harness process.</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
-    /// <summary>Debian's interpreter, which sees python3-omemo and python3-twomemo.</summary>
+    /// <summary>Debian's interpreter, which sees python3-omemo, python3-twomemo and python3-oldmemo.</summary>
     public const string PythonInterpreter = "/usr/bin/python3";
 
-    /// <summary>The python-omemo harness: <c>bench/python/omemo_bench.py</c>.</summary>
-    public static Harness Python(string root)
+    /// <summary>
+    /// The python-omemo harness: <c>bench/python/omemo_bench.py</c>, which needs the backend package of
+    /// <paramref name="protocol"/> (twomemo for OMEMO 2, the default; oldmemo for legacy OMEMO).
+    /// </summary>
+    public static Harness Python(string root, Protocol? protocol = null)
     {
         string script = Path.Combine(root, "bench", "python", "omemo_bench.py");
+        string package = (protocol ?? Protocol.Omemo2).PythonPackage;
         string? missing = !File.Exists(PythonInterpreter) ? $"{PythonInterpreter} is missing (apt-get install python3)"
             : !File.Exists(script) ? $"{script} is missing"
-            : !File.Exists("/usr/lib/python3/dist-packages/twomemo/twomemo.py")
-                ? "python-omemo is missing (apt-get install python3-omemo python3-twomemo python3-doubleratchet python3-x3dh)"
+            : !File.Exists($"/usr/lib/python3/dist-packages/{package}/{package}.py")
+                ? $"python-omemo is missing (apt-get install python3-omemo python3-{package} python3-doubleratchet python3-x3dh)"
                 : null;
         return new Harness("python-omemo", PythonInterpreter, [script], missing);
     }

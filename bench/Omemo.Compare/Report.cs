@@ -3,22 +3,17 @@ using System.Text;
 
 namespace Omemo.Compare;
 
-/// <summary>The "## Comparison with python-omemo and libomemo-c" section of bench/RESULTS.md.</summary>
+/// <summary>
+/// A protocol's comparison section of bench/RESULTS.md: "## Comparison with python-omemo and libomemo-c" for OMEMO 2,
+/// "## Legacy OMEMO 0.3: comparison ..." for legacy OMEMO (<see cref="Protocol.Heading"/>).
+/// </summary>
 public static class Report
 {
-    /// <summary>The heading that starts (and identifies) the section.</summary>
-    public const string Heading = "## Comparison with python-omemo and libomemo-c";
+    /// <summary>The heading of the OMEMO 2 section.</summary>
+    public static string Heading => Protocol.Omemo2.Heading;
 
     /// <summary>The peers, in table order.</summary>
     public static readonly string[] Peers = ["python-omemo", "libomemo-c"];
-
-    private static readonly (string Workload, string Title, string Unit)[] Workloads =
-    [
-        ("W1", "W1: next-message fan-out (48 bytes of key material to N established sessions), µs per recipient device", "µs"),
-        ("W2", "W2: first message (bundle -> SPK signature check, X3DH, first ratchet encryption), µs per device", "µs"),
-        ("W3", "W3: decrypt follow-up (one established session, plain message), µs per message", "µs"),
-        ("W4", "W4: encrypt one message to N devices including the `<encrypted>` XML, µs per whole message", "µs"),
-    ];
 
     /// <summary>What the section says besides the numbers.</summary>
     /// <param name="Command">The command that produced it.</param>
@@ -30,11 +25,12 @@ public static class Report
     public sealed record Context(string Command, DateTimeOffset Started, TimeSpan Elapsed, IReadOnlyList<string> Versions,
         string PlotPath, string? Notes);
 
-    /// <summary>Builds the section from all measurements.</summary>
-    public static string Build(IReadOnlyList<Measurement> all, Context context)
+    /// <summary>Builds the section of <paramref name="protocol"/> (default OMEMO 2) from its measurements.</summary>
+    public static string Build(IReadOnlyList<Measurement> all, Context context, Protocol? protocol = null)
     {
+        protocol ??= Protocol.Omemo2;
         var md = new StringBuilder();
-        md.AppendLine(Heading).AppendLine();
+        md.AppendLine(protocol.Heading).AppendLine();
         md.AppendLine($"- **Command:** `{context.Command}`");
         md.AppendLine($"- **Machine:** {MachineInfo.Describe()} (shared and noisy: compare ratios, not absolutes)");
         md.AppendLine(Invariant($"- **Date:** {context.Started:yyyy-MM-dd HH:mm} UTC; the whole run took {context.Elapsed.TotalSeconds:F0} s"));
@@ -42,22 +38,24 @@ public static class Report
         md.AppendLine("- **Method:** each engine in its own process, one after the other, in memory (no XMPP, no storage). "
             + "One warm-up pass, then repetitions of at least 20 ms each (K passes for small N); the figure is the "
             + "**median of the repetitions**. Ratios are peer / ours, against the fastest of our variants at that N. "
-            + "`ours` = `OmemoSession.Encrypt` per device, `ours-batch` = `SessionBatchEncryptor` (+ `EncryptedElementWriter` in W4). "
-            + "Harnesses: `bench/Omemo.Compare/OurEngine.cs`, `bench/python/omemo_bench.py` (twomemo backend level), "
-            + "`native/omemo_c_bench` (`session_cipher_encrypt`, session version 4).");
+            + protocol.Engines);
         md.AppendLine($"- **Plot:** [`{context.PlotPath}`]({context.PlotPath}) (µs per recipient vs N, log-log).").AppendLine();
-        foreach (var (workload, title, _) in Workloads) AppendTable(md, all, workload, title);
-        AppendTargets(md, all);
+        for (int i = 0; i < protocol.Tables.Count; i++) AppendTable(md, all, protocol.Workload(i + 1), protocol.Tables[i]);
+        if (protocol.IsDefault) AppendTargets(md, all);
         if (!string.IsNullOrWhiteSpace(context.Notes)) md.AppendLine().AppendLine(context.Notes.Trim());
         return md.ToString();
     }
 
-    /// <summary>Replaces the section in <paramref name="results"/> (up to the next "## " heading), or appends it.</summary>
-    public static string Splice(string results, string section)
+    /// <summary>
+    /// Replaces the section that starts with <paramref name="heading"/> (default: the OMEMO 2 one) in
+    /// <paramref name="results"/>, up to the next "## " heading, or appends it.
+    /// </summary>
+    public static string Splice(string results, string section, string? heading = null)
     {
-        int start = results.IndexOf(Heading, StringComparison.Ordinal);
+        heading ??= Heading;
+        int start = results.IndexOf(heading, StringComparison.Ordinal);
         if (start < 0) return results.TrimEnd() + "\n\n" + section;
-        int next = results.IndexOf("\n## ", start + Heading.Length, StringComparison.Ordinal);
+        int next = results.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
         return results[..start] + section + (next < 0 ? "" : "\n" + results[(next + 1)..]);
     }
 

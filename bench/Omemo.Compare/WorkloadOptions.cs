@@ -4,7 +4,8 @@ namespace Omemo.Compare;
 
 /// <summary>
 /// What one engine harness runs: the device counts of each workload, the repetitions and the minimum duration of a
-/// repetition. The same command-line arguments drive all three harnesses (ours, python, C).
+/// repetition. The same command-line arguments drive all three harnesses (ours, python, C), including
+/// <c>--namespace</c>, which selects legacy OMEMO 0.3 (<see cref="Protocol"/>; the OMEMO 2 default is not written).
 /// </summary>
 /// <param name="W1">Device counts of W1 (next-message fan-out).</param>
 /// <param name="W2">Device counts of W2 (first message).</param>
@@ -24,12 +25,22 @@ public sealed record WorkloadOptions(int[] W1, int[] W2, int W3, int W4, int Rep
     /// <summary>The CI smoke run: every workload at N = 1..2, one repetition.</summary>
     public static WorkloadOptions Smoke => new([1, 2], [1, 2], 3, 2, 1, 0);
 
+    /// <summary>The sessions a harness establishes: enough for the largest W1 and W4, at least one (for W3).</summary>
+    public int EstablishedSessions => Math.Max(1, W1.Append(W4).Max());
+
+    /// <summary>The receiver devices a harness creates: those of the established sessions, or more for W2.</summary>
+    public int Devices => Math.Max(EstablishedSessions, W2.DefaultIfEmpty(1).Max());
+
+    /// <summary>The OMEMO version to run (default <see cref="Protocol.Omemo2"/>): the workloads are named after it.</summary>
+    public Protocol Protocol { get; init; } = Protocol.Omemo2;
+
     /// <summary>The arguments every harness understands (<c>--w1 1,10 --w2 1 --w3 300 --w4 1000 --reps 7 --min-ms 20</c>).</summary>
     public IReadOnlyList<string> ToArguments(bool withW4 = true, bool withMaxSeconds = false)
     {
         var args = new List<string> { "--w1", Join(W1), "--w2", Join(W2), "--w3", Num(W3), "--reps", Num(Reps), "--min-ms", Num(MinMs) };
         if (withW4) args.AddRange(["--w4", Num(W4)]);
         if (withMaxSeconds) args.AddRange(["--max-seconds", Num(MaxSeconds)]);
+        if (!Protocol.IsDefault) args.AddRange(["--namespace", Protocol.Namespace]);
         return args;
     }
 
@@ -50,6 +61,7 @@ public sealed record WorkloadOptions(int[] W1, int[] W2, int W3, int W4, int Rep
                 "--reps" => o with { Reps = int.Parse(v, CultureInfo.InvariantCulture) },
                 "--min-ms" => o with { MinMs = double.Parse(v, CultureInfo.InvariantCulture) },
                 "--max-seconds" => o with { MaxSeconds = double.Parse(v, CultureInfo.InvariantCulture) },
+                "--namespace" => o with { Protocol = Protocol.FromNamespace(v) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

@@ -8,7 +8,13 @@
  *       the first session_cipher_encrypt, for N devices;
  *   W3  decrypt follow-up: signal_message_deserialize_omemo + session_cipher_decrypt_signal_message.
  *
+ * With --namespace eu.siacs.conversations.axolotl it runs the same workloads in legacy OMEMO 0.3 instead, as L1..L3:
+ * session version 3 for every builder and cipher (as native/omemo_c_peer with "version":3), 32 bytes of key material,
+ * a legacy bundle (Curve25519 identity, signature over 0x05 || spk), WhisperMessage/PreKeyWhisperMessage framing
+ * (signal_message_deserialize, pre_key_signal_message_deserialize).
+ *
  * Usage: omemo_c_bench [--w1 1,10,100] [--w2 1,10] [--w3 300] [--reps 7] [--min-ms 20]
+ *                      [--namespace urn:xmpp:omemo:2|eu.siacs.conversations.axolotl]
  * Output: JSON lines on stdout, one {"meta":true,...} line, then one line per (workload, N):
  *   {"engine":"libomemo-c","workload":"W1","n":10,"inner":K,"us":[µs per recipient of each repetition]}
  * Each repetition runs the N-device pass K times (K chosen after one warm-up pass so that a repetition takes at
@@ -38,12 +44,19 @@
 
 #define SENDER_ID 0x40000000u
 #define FIRST_SENDER_ID (SENDER_ID + 1)
-#define KEY_MATERIAL 48
+#define KEY_MATERIAL_MAX 48
 #define MAX_LIST 16
 
 static const char RECIPIENTS[] = "r@bench.example";
 static const char SENDER[] = "s@bench.example";
+static const char NS_OMEMO2[] = "urn:xmpp:omemo:2";
+static const char NS_LEGACY[] = "eu.siacs.conversations.axolotl";
 static signal_context *g_ctx;
+
+/* The protocol of the whole process: session version 4 (OMEMO 2, workloads W1..) or 3 (legacy OMEMO 0.3, L1..). */
+static uint32_t g_version = 4;
+static size_t g_key_material = 48; /* OMEMO 2: key (32) || truncated tag (16); legacy: AES-128 key (16) || tag (16) */
+static char g_prefix = 'W';
 
 static void log_to_stderr(int level, const char *message, size_t len, void *user_data)
 {
@@ -67,7 +80,7 @@ typedef struct {
     ratchet_identity_key_pair *identity;
     slots sessions, pre_keys, signed_pre_keys;
     signal_protocol_store_context *store;
-    uint8_t ik[32], spk[32], pk[32], spks[64]; /* the raw bundle (receivers only) */
+    uint8_t ik[32], spk[32], pk[32], spks[64]; /* the raw bundle (receivers only): ik Ed25519 (v4) or Curve25519 (v3) */
 } device;
 
 static void slots_init(slots *s, uint32_t base, uint32_t cap)
@@ -205,13 +218,17 @@ static device *device_new(uint32_t id, uint32_t session_base, uint32_t session_c
     session_pre_key *pk = signal_protocol_key_helper_key_list_element(head);
     CHECK(signal_protocol_pre_key_store_key(d->store, pk));
     signal_buffer *b = NULL;
-    copy_key(d->ik, 32, ec_public_key_get_ed(ratchet_identity_key_pair_get_public(d->identity)));
+    ec_public_key *ik = ratchet_identity_key_pair_get_public(d->identity);
+    if (g_version == 3) CHECK(ec_public_key_serialize_omemo(&b, ik));
+    copy_key(d->ik, 32, g_version == 3 ? b : ec_public_key_get_ed(ik));
     CHECK(ec_public_key_serialize_omemo(&b, ec_key_pair_get_public(session_signed_pre_key_get_key_pair(spk))));
     copy_key(d->spk, 32, b);
     CHECK(ec_public_key_serialize_omemo(&b, ec_key_pair_get_public(session_pre_key_get_key_pair(pk))));
     copy_key(d->pk, 32, b);
-    if (session_signed_pre_key_get_signature_omemo_len(spk) != 64) die("spk signature size", SG_ERR_INVALID_KEY);
-    memcpy(d->spks, session_signed_pre_key_get_signature_omemo(spk), 64);
+    /* v4 checks the signature over the raw spk, v3 the one over 0x05 || spk. */
+    size_t spks_len = g_version == 3 ? session_signed_pre_key_get_signature_len(spk) : session_signed_pre_key_get_signature_omemo_len(spk);
+    if (spks_len != 64) die("spk signature size", SG_ERR_INVALID_KEY);
+    memcpy(d->spks, g_version == 3 ? session_signed_pre_key_get_signature(spk) : session_signed_pre_key_get_signature_omemo(spk), 64);
     signal_protocol_key_helper_key_list_free(head);
     SIGNAL_UNREF(spk);
     return d;
@@ -240,7 +257,7 @@ static session_cipher *cipher_for(device *own, const signal_protocol_address *pe
 {
     session_cipher *c = NULL;
     CHECK(session_cipher_create(&c, own->store, peer, g_ctx));
-    session_cipher_set_version(c, 4);
+    session_cipher_set_version(c, g_version);
     return c;
 }
 
@@ -248,7 +265,7 @@ static session_cipher *cipher_for(device *own, const signal_protocol_address *pe
 static signal_buffer *encrypt_with(session_cipher *c, const uint8_t *km, int keep, int *kex)
 {
     ciphertext_message *m = NULL;
-    CHECK(session_cipher_encrypt(c, km, KEY_MATERIAL, &m));
+    CHECK(session_cipher_encrypt(c, km, g_key_material, &m));
     if (kex) *kex = ciphertext_message_get_type(m) == CIPHERTEXT_PREKEY_TYPE;
     signal_buffer *out = keep ? signal_buffer_copy(ciphertext_message_get_serialized(m)) : NULL;
     SIGNAL_UNREF(m);
@@ -259,7 +276,8 @@ static void decrypt_with(session_cipher *c, signal_buffer *data)
 {
     signal_message *m = NULL;
     signal_buffer *plain = NULL;
-    CHECK(signal_message_deserialize_omemo(&m, signal_buffer_data(data), signal_buffer_len(data), g_ctx));
+    if (g_version == 3) CHECK(signal_message_deserialize(&m, signal_buffer_data(data), signal_buffer_len(data), g_ctx));
+    else CHECK(signal_message_deserialize_omemo(&m, signal_buffer_data(data), signal_buffer_len(data), g_ctx));
     CHECK(session_cipher_decrypt_signal_message(c, m, NULL, &plain));
     signal_buffer_bzero_free(plain);
     SIGNAL_UNREF(m);
@@ -272,12 +290,13 @@ static void process_bundle(device *own, const device *peer)
     session_pre_key_bundle *bundle = NULL;
     session_builder *builder = NULL;
     signal_protocol_address a = address(RECIPIENTS, peer->id);
-    CHECK(curve_decode_point_ed(&ik, peer->ik, 32, g_ctx));
+    if (g_version == 3) CHECK(curve_decode_point_mont(&ik, peer->ik, 32, g_ctx));
+    else CHECK(curve_decode_point_ed(&ik, peer->ik, 32, g_ctx));
     CHECK(curve_decode_point_mont(&spk, peer->spk, 32, g_ctx));
     CHECK(curve_decode_point_mont(&pk, peer->pk, 32, g_ctx));
     CHECK(session_pre_key_bundle_create(&bundle, peer->id, (int)peer->id, 1, pk, 1, spk, peer->spks, 64, ik));
     CHECK(session_builder_create(&builder, own->store, &a, g_ctx));
-    session_builder_set_version(builder, 4);
+    session_builder_set_version(builder, g_version);
     CHECK(session_builder_process_pre_key_bundle(builder, bundle));
     session_builder_free(builder);
     SIGNAL_UNREF(bundle);
@@ -297,7 +316,8 @@ static void establish(device *sender, session_cipher *to_receiver, device *recei
     pre_key_signal_message *m = NULL;
     signal_buffer *plain = NULL;
     session_cipher *back = cipher_for(receiver, &from);
-    CHECK(pre_key_signal_message_deserialize_omemo(&m, signal_buffer_data(first), signal_buffer_len(first), sender->id, g_ctx));
+    if (g_version == 3) CHECK(pre_key_signal_message_deserialize(&m, signal_buffer_data(first), signal_buffer_len(first), g_ctx));
+    else CHECK(pre_key_signal_message_deserialize_omemo(&m, signal_buffer_data(first), signal_buffer_len(first), sender->id, g_ctx));
     CHECK(session_cipher_decrypt_pre_key_signal_message(back, m, NULL, &plain));
     signal_buffer *reply = encrypt_with(back, km, 1, NULL);
     decrypt_with(to_receiver, reply);
@@ -323,7 +343,7 @@ typedef struct {
     device *sender, *first_sender, **receivers;
     session_cipher **ciphers;
     signal_protocol_address *addresses; /* one per W1 cipher (libomemo-c keeps the pointer) */
-    uint8_t km[KEY_MATERIAL];
+    uint8_t km[KEY_MATERIAL_MAX];
     signal_buffer **messages; /* W3: prepared follow-ups, consumed in order */
     size_t next_message;
 } bench;
@@ -354,13 +374,13 @@ static void pass_w3(bench *b, int n)
 }
 
 /* One warm-up pass picks K (passes per repetition); prints the µs per recipient of each repetition. */
-static void measure(bench *b, const char *workload, pass_fn pass, int n, int reps, double min_ms, int fixed_inner)
+static void measure(bench *b, int workload, pass_fn pass, int n, int reps, double min_ms, int fixed_inner)
 {
     double t0 = now_ns();
     pass(b, n);
     double one = now_ns() - t0;
     int inner = fixed_inner > 0 ? fixed_inner : (int)(min_ms * 1e6 / (one > 1 ? one : 1)) + 1;
-    printf("{\"engine\":\"libomemo-c\",\"workload\":\"%s\",\"n\":%d,\"inner\":%d,\"us\":[", workload, n, inner);
+    printf("{\"engine\":\"libomemo-c\",\"workload\":\"%c%d\",\"n\":%d,\"inner\":%d,\"us\":[", g_prefix, workload, n, inner);
     for (int r = 0; r < reps; r++) {
         t0 = now_ns();
         for (int k = 0; k < inner; k++) pass(b, n);
@@ -399,14 +419,23 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--w3") == 0) w3 = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--reps") == 0) reps = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--min-ms") == 0) min_ms = atof(argv[i + 1]);
+        else if (strcmp(argv[i], "--namespace") == 0) {
+            if (strcmp(argv[i + 1], NS_LEGACY) == 0) g_version = 3;
+            else if (strcmp(argv[i + 1], NS_OMEMO2) == 0) g_version = 4;
+            else { fprintf(stderr, "omemo_c_bench: --namespace %s or %s\n", NS_OMEMO2, NS_LEGACY); return 2; }
+        }
         else { fprintf(stderr, "omemo_c_bench: unknown option %s\n", argv[i]); return 2; }
     }
     if (reps < 1 || w3 < 1) { fprintf(stderr, "omemo_c_bench: --reps and --w3 must be >= 1\n"); return 2; }
+    if (g_version == 3) { g_key_material = 32; g_prefix = 'L'; }
 
     CHECK(signal_context_create(&g_ctx, NULL));
     signal_context_set_log_function(g_ctx, log_to_stderr);
     if (sg_openssl_provider_install(g_ctx) < 0) die("OpenSSL provider", -1);
-    printf("{\"meta\":true,\"engine\":\"libomemo-c\",\"version\":\"%s\"}\n", OMEMOC_VERSION);
+    if (g_version == 3)
+        printf("{\"meta\":true,\"engine\":\"libomemo-c\",\"version\":\"%s\",\"session version\":\"3\"}\n", OMEMOC_VERSION);
+    else
+        printf("{\"meta\":true,\"engine\":\"libomemo-c\",\"version\":\"%s\"}\n", OMEMOC_VERSION);
 
     int max1 = max_of(w1, n1, 1), devices = max_of(w2, n2, max1);
     bench b = { 0 };
@@ -428,10 +457,10 @@ int main(int argc, char **argv)
     g_w3_cipher = cipher_for(b.receivers[0], &from);
     b.messages = calloc((size_t)w3 * (size_t)(reps + 1), sizeof *b.messages);
     for (int i = 0; i < w3 * (reps + 1); i++) b.messages[i] = encrypt_with(b.ciphers[0], b.km, 1, NULL);
-    measure(&b, "W3", pass_w3, w3, reps, min_ms, 1);
+    measure(&b, 3, pass_w3, w3, reps, min_ms, 1);
 
-    for (int i = 0; i < n1; i++) measure(&b, "W1", pass_w1, w1[i], reps, min_ms, 0);
-    for (int i = 0; i < n2; i++) measure(&b, "W2", pass_w2, w2[i], reps, min_ms, 0);
+    for (int i = 0; i < n1; i++) measure(&b, 1, pass_w1, w1[i], reps, min_ms, 0);
+    for (int i = 0; i < n2; i++) measure(&b, 2, pass_w2, w2[i], reps, min_ms, 0);
 
     session_cipher_free(g_w3_cipher);
     free(b.messages);

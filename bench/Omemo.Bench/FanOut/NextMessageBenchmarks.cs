@@ -47,12 +47,7 @@ public class NextMessageBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public int OneByOne()
-    {
-        int total = 0;
-        foreach (var session in _fleet.SenderSessions) total += session.Encrypt(_keyMaterial).Length;
-        return total;
-    }
+    public int OneByOne() => _fleet.EncryptEach(_keyMaterial, N);
 
     [Benchmark]
     public int Batched()
