@@ -6,7 +6,6 @@ namespace Omemo.Compare;
 /// <summary>
 /// The baseline of every version: <c>Encrypt</c> per session and the version's XML model (<c>EncryptedElement.ToXml</c>,
 /// <c>LegacyEncryptedElement.ToXml</c>), through <see cref="SessionFleet{TKind,TSession,TBundle}.EncryptMessageXml"/>.
-/// The only strategy of legacy OMEMO, which is not batched.
 /// </summary>
 /// <typeparam name="TKind">The version.</typeparam>
 /// <typeparam name="TSession">Its session type.</typeparam>

@@ -33,8 +33,8 @@ public sealed record Protocol(string Name, string Namespace, char Prefix, string
     /// <summary>Legacy OMEMO 0.3 (<c>eu.siacs.conversations.axolotl</c>): oldmemo, libomemo-c session version 3.</summary>
     public static Protocol Legacy { get; } = new("OMEMO 0.3", "eu.siacs.conversations.axolotl", 'L', "oldmemo",
         "## Legacy OMEMO 0.3: comparison with python-omemo (oldmemo) and libomemo-c (session version 3)",
-        "`ours` = `LegacySession.Encrypt` per device (the legacy path has no batch), + `LegacyPayload.Encrypt` and "
-        + "`LegacyEncryptedElement.ToXml` in L4. Harnesses: `bench/Omemo.Compare/OurEngine.cs` (`LegacyKind` in `bench/Shared`), "
+        "`ours` = `LegacySession.Encrypt` per device, `ours-batch` = `LegacySessionBatchEncryptor` (what `SessionManager` uses), "
+        + "each + `LegacyPayload.Encrypt` and `LegacyEncryptedElement` XML in L4. Harnesses: `bench/Omemo.Compare/OurEngine.cs` (`LegacyKind` in `bench/Shared`), "
         + "`bench/python/omemo_bench.py --namespace eu.siacs.conversations.axolotl` (oldmemo backend level), "
         + "`native/omemo_c_bench --namespace eu.siacs.conversations.axolotl` (`session_cipher_encrypt`, session version 3).",
         [

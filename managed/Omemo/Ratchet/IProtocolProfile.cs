@@ -52,6 +52,29 @@ internal interface IProtocolProfile
     /// <summary>Parses a framed ratchet message (bounded, every field checked); malformed input is a <see cref="Errors.MalformedMessageException"/>.</summary>
     static abstract RatchetMessage Parse(ReadOnlySpan<byte> message);
 
+    // ---- span framing for the batch path (byte-identical to Seal / WrapKeyExchange; the tests compare them) ----
+
+    /// <summary>Size of the (truncated) MAC on the wire.</summary>
+    static abstract int MacSize { get; }
+
+    /// <summary>The most bytes <see cref="WriteMessage"/> writes for a ciphertext of <paramref name="ciphertextLength"/> bytes.</summary>
+    static abstract int MaxMessageSize(int ciphertextLength);
+
+    /// <summary>Writes the bytes the MAC covers after the associated data (header and ciphertext); returns their length.</summary>
+    static abstract int WriteMessage(Span<byte> destination, uint n, uint pn, ReadOnlySpan<byte> ratchetKey, ReadOnlySpan<byte> ciphertext);
+
+    /// <summary>The most bytes <see cref="WriteSealed"/> writes around a message of <paramref name="messageLength"/> bytes.</summary>
+    static abstract int MaxSealedSize(int messageLength);
+
+    /// <summary>Writes the sealed ratchet message (message and MAC) as <see cref="Seal"/> returns it; returns its length.</summary>
+    static abstract int WriteSealed(Span<byte> destination, ReadOnlySpan<byte> mac, ReadOnlySpan<byte> message);
+
+    /// <summary>The most bytes <see cref="WriteKeyExchange"/> writes around a sealed message of <paramref name="sealedLength"/> bytes.</summary>
+    static abstract int MaxKeyExchangeSize(int sealedLength);
+
+    /// <summary>Writes a key exchange around a sealed message as <see cref="WrapKeyExchange"/> returns it; returns its length.</summary>
+    static abstract int WriteKeyExchange(Span<byte> destination, in KeyExchangeFields fields, ReadOnlySpan<byte> sealedMessage);
+
     /// <summary>Wraps a ratchet message in this version's key exchange header.</summary>
     static abstract byte[] WrapKeyExchange(in KeyExchangeFields fields, byte[] message);
 

@@ -38,6 +38,23 @@ internal readonly struct OmemoTwoProfile : IProtocolProfile
         return new OmemoAuthenticatedMessage(mac, message).ToByteArray();
     }
 
+    public static int MacSize => WireLimits.MacSize;
+
+    public static int MaxMessageSize(int ciphertextLength) => WireWriter.OmemoMessageSize(uint.MaxValue, uint.MaxValue, ciphertextLength);
+
+    public static int WriteMessage(Span<byte> destination, uint n, uint pn, ReadOnlySpan<byte> ratchetKey, ReadOnlySpan<byte> ciphertext) =>
+        WireWriter.WriteOmemoMessage(destination, n, pn, ratchetKey, ciphertext);
+
+    public static int MaxSealedSize(int messageLength) => WireWriter.AuthenticatedMessageSize(messageLength);
+
+    public static int WriteSealed(Span<byte> destination, ReadOnlySpan<byte> mac, ReadOnlySpan<byte> message) =>
+        WireWriter.WriteAuthenticatedMessage(destination, mac, message);
+
+    public static int MaxKeyExchangeSize(int sealedLength) => WireWriter.KeyExchangeSize(uint.MaxValue, uint.MaxValue, sealedLength);
+
+    public static int WriteKeyExchange(Span<byte> destination, in KeyExchangeFields fields, ReadOnlySpan<byte> sealedMessage) =>
+        WireWriter.WriteKeyExchange(destination, fields.PreKeyId, fields.SignedPreKeyId, fields.IdentityKey, fields.EphemeralKey, sealedMessage);
+
     public static RatchetMessage Parse(ReadOnlySpan<byte> message) => FromAuthenticated(OmemoAuthenticatedMessage.Parse(message));
 
     public static byte[] WrapKeyExchange(in KeyExchangeFields fields, byte[] message) =>

@@ -20,9 +20,9 @@ internal static class RatchetBatchPrimitives
         HmacSha256Batch.DeriveChainKeys(chainKeys[..bytes], messageKeys[..bytes], nextChainKeys[..bytes]);
     }
 
-    /// <summary>HKDF(mk, zero salt, "OMEMO Message Key Material", 80) per lane, as multi-buffer SHA-256.</summary>
-    internal static void MessageKeys(ReadOnlySpan<byte> messageKeys, Span<byte> material, int lanes) =>
-        HkdfBatch.DeriveKeys(ZeroSalt, messageKeys[..(lanes * RatchetKdf.KeySize)], RatchetKdf.KeySize, OmemoTwoProfile.MessageKeyInfo,
+    /// <summary>HKDF(mk, zero salt, <paramref name="info"/>, 80) per lane, as multi-buffer SHA-256.</summary>
+    internal static void MessageKeys(ReadOnlySpan<byte> info, ReadOnlySpan<byte> messageKeys, Span<byte> material, int lanes) =>
+        HkdfBatch.DeriveKeys(ZeroSalt, messageKeys[..(lanes * RatchetKdf.KeySize)], RatchetKdf.KeySize, info,
             material[..(lanes * RatchetKdf.MessageKeyMaterialSize)], RatchetKdf.MessageKeyMaterialSize);
 
     /// <summary>

@@ -185,18 +185,8 @@ public sealed class OmemoSession : IDisposable
         return null;
     }
 
-    /// <summary>The stamp of the last <see cref="SessionBatchEncryptor"/> call that took this session (duplicate detection).</summary>
-    internal long BatchStamp { get; set; }
-
-    /// <summary>The ratchet, for <see cref="SessionBatchEncryptor"/>.</summary>
-    internal DoubleRatchet<OmemoTwoProfile> Ratchet => _core.Ratchet;
-
-    /// <summary>AD = IK_initiator || IK_responder, for <see cref="SessionBatchEncryptor"/>.</summary>
-    internal ReadOnlySpan<byte> AssociatedData => _core.SendingAssociatedData;
-
-    /// <summary>The pending key exchange's header fields, for <see cref="SessionBatchEncryptor"/>.</summary>
-    internal (uint PreKeyId, uint SignedPreKeyId, byte[] IdentityKey, byte[] Ephemeral) KeyExchangeHeader =>
-        (_core.KeyExchange.PreKeyId, _core.KeyExchange.SignedPreKeyId, _core.KeyExchange.IdentityKey, _core.KeyExchange.EphemeralKey);
+    /// <summary>The version-independent session, for <see cref="SessionBatchEncryptor"/>.</summary>
+    internal RatchetSession<OmemoTwoProfile> Core => _core;
 
     /// <summary>The counter from which the first message of a new receiving chain requires a heartbeat (XEP-0384 section 7).</summary>
     public const uint HeartbeatThreshold = 53;

@@ -163,6 +163,9 @@ internal sealed class RatchetSession<TProfile> : IDisposable where TProfile : st
         }
     }
 
+    /// <summary>The stamp of the last batch encryption that took this session (duplicate detection).</summary>
+    internal long BatchStamp { get; set; }
+
     /// <summary>The associated data our messages are MACed with.</summary>
     internal ReadOnlySpan<byte> SendingAssociatedData => _sendingAd;
 

@@ -153,28 +153,56 @@ public sealed partial class SessionManager
                 RandomNumberGenerator.Fill(keyMaterial);
                 RandomNumberGenerator.Fill(iv);
             }
-            var keys = new List<LegacyEncryptedKey>();
-            var usedIds = new HashSet<uint>();
-            foreach (var device in targets)
+            var devices = new List<DeviceAddress>();
+            var sessions = new List<LegacySession>();
+            try
             {
-                if (!usedIds.Add(device.DeviceId))
+                var usedIds = new HashSet<uint>();
+                foreach (var device in targets)
                 {
-                    // The legacy header names devices by id alone, so one id can be addressed once per message.
-                    failures.Add(new DeviceFailure(device, DeviceFailureReason.Broken, "Another recipient device has the same id; legacy OMEMO cannot address both."));
-                    continue;
+                    if (!usedIds.Add(device.DeviceId))
+                    {
+                        // The legacy header names devices by id alone, so one id can be addressed once per message.
+                        failures.Add(new DeviceFailure(device, DeviceFailureReason.Broken, "Another recipient device has the same id; legacy OMEMO cannot address both."));
+                        continue;
+                    }
+                    if (await PrepareLegacySessionAsync(device, plaintext is null, changes, failures, cancellationToken).ConfigureAwait(false) is not { } session)
+                        continue;
+                    devices.Add(device);
+                    sessions.Add(session);
                 }
-                using var session = await PrepareLegacySessionAsync(device, plaintext is null, changes, failures, cancellationToken).ConfigureAwait(false);
-                if (session is null) continue;
-                bool preKey = session.IsKeyExchangePending;
-                keys.Add(new LegacyEncryptedKey(device.DeviceId, session.Encrypt(keyMaterial), preKey));
-                changes.PutSessions.Add(LegacyRecord(device, session));
+                if (sessions.Count == 0) return null;
+                var keys = EncryptLegacyBatch(devices, sessions, keyMaterial, changes);
+                return new LegacyEncryptedElement(DeviceId, keys, iv, payload);
             }
-            return keys.Count == 0 ? null : new LegacyEncryptedElement(DeviceId, keys, iv, payload);
+            finally
+            {
+                foreach (var session in sessions) session.Dispose();
+            }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(keyMaterial);
         }
+    }
+
+    /// <summary>One key per session through <see cref="LegacySessionBatchEncryptor"/> (0 B per recipient); stages every updated session.</summary>
+    private List<LegacyEncryptedKey> EncryptLegacyBatch(List<DeviceAddress> devices, List<LegacySession> sessions, byte[] keyMaterial, StoreChanges changes)
+    {
+        _legacyBatchEncryptor ??= new LegacySessionBatchEncryptor();
+        var lanes = sessions.ToArray();
+        bool[] preKey = [.. lanes.Select(s => s.IsKeyExchangePending)];
+        int stride = LegacySessionBatchEncryptor.GetOutputStride(keyMaterial.Length);
+        byte[] output = new byte[lanes.Length * stride];
+        int[] lengths = new int[lanes.Length];
+        _legacyBatchEncryptor.Encrypt(lanes, keyMaterial, output, lengths);
+        var keys = new List<LegacyEncryptedKey>(lanes.Length);
+        for (int i = 0; i < lanes.Length; i++)
+        {
+            keys.Add(new LegacyEncryptedKey(devices[i].DeviceId, output.AsSpan(i * stride, lengths[i]).ToArray(), preKey[i]));
+            changes.PutSessions.Add(LegacyRecord(devices[i], lanes[i]));
+        }
+        return keys;
     }
 
     /// <summary>The stored legacy session, or a new one from the fetched bundle; null (with a failure) when the device cannot be reached.</summary>

@@ -33,6 +33,7 @@ public sealed partial class SessionManager : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SortedDictionary<uint, byte[]> _preKeyPublics;
     private readonly SessionBatchEncryptor _batchEncryptor = new();
+    private Legacy.LegacySessionBatchEncryptor? _legacyBatchEncryptor; // made on the first legacy fan-out
     private SignedPreKey _signedPreKey; // the current one; only its public part, signature and age are used
     private uint _nextPreKeyId;
     private long _iqCounter;
@@ -194,6 +195,7 @@ public sealed partial class SessionManager : IDisposable
         _disposed = true;
         _identity.Dispose();
         _batchEncryptor.Dispose();
+        _legacyBatchEncryptor?.Dispose();
         _gate.Dispose();
     }
 

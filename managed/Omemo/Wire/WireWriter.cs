@@ -61,13 +61,13 @@ internal static class WireWriter
         return at;
     }
 
-    private static void WriteVarintField(Span<byte> destination, ref int at, byte tag, uint value)
+    internal static void WriteVarintField(Span<byte> destination, ref int at, byte tag, uint value)
     {
         destination[at++] = tag;
         WriteVarint(destination, ref at, value);
     }
 
-    private static void WriteBytesField(Span<byte> destination, ref int at, byte tag, ReadOnlySpan<byte> value)
+    internal static void WriteBytesField(Span<byte> destination, ref int at, byte tag, ReadOnlySpan<byte> value)
     {
         destination[at++] = tag;
         WriteVarint(destination, ref at, (uint)value.Length);

@@ -42,6 +42,27 @@ internal readonly struct LegacyProfile : IProtocolProfile
         ReadOnlySpan<byte> ratchetKey, byte[] ciphertext)
         => LegacyWhisperMessage.Create(n, pn, ratchetKey, ciphertext, authKey, associatedData).ToByteArray();
 
+    public static int MacSize => LegacyWireFormat.MacSize;
+
+    public static int MaxMessageSize(int ciphertextLength) => LegacyWireWriter.WhisperMessageSize(uint.MaxValue, uint.MaxValue, ciphertextLength);
+
+    public static int WriteMessage(Span<byte> destination, uint n, uint pn, ReadOnlySpan<byte> ratchetKey, ReadOnlySpan<byte> ciphertext) =>
+        LegacyWireWriter.WriteWhisperMessage(destination, n, pn, ratchetKey, ciphertext);
+
+    public static int MaxSealedSize(int messageLength) => messageLength + LegacyWireFormat.MacSize;
+
+    public static int WriteSealed(Span<byte> destination, ReadOnlySpan<byte> mac, ReadOnlySpan<byte> message)
+    {
+        message.CopyTo(destination);
+        mac.CopyTo(destination[message.Length..]);
+        return message.Length + mac.Length;
+    }
+
+    public static int MaxKeyExchangeSize(int sealedLength) => LegacyWireWriter.PreKeyWhisperMessageSize(uint.MaxValue, uint.MaxValue, sealedLength);
+
+    public static int WriteKeyExchange(Span<byte> destination, in KeyExchangeFields fields, ReadOnlySpan<byte> sealedMessage) =>
+        LegacyWireWriter.WritePreKeyWhisperMessage(destination, fields.PreKeyId, fields.SignedPreKeyId, fields.IdentityKey, fields.EphemeralKey, sealedMessage);
+
     public static RatchetMessage Parse(ReadOnlySpan<byte> message)
     {
         LegacyWhisperMessage m = LegacyWhisperMessage.Parse(message);
