@@ -25,16 +25,7 @@ public sealed class Receiver : IPreKeySource, IDisposable
     public Bundle Bundle() => new(Identity.PublicKey.ToArray(), _signedPreKey.Id, _signedPreKey.PublicKey, _signedPreKey.Signature, [_preKey.ToPublic()]);
 
     /// <summary>The legacy bundle (Curve25519 identity, signature over 0x05 || spk), as <c>SessionManager.GetLegacyBundle</c> builds it.</summary>
-    /// <exception cref="InvalidOperationException">The identity has no Curve25519 form.</exception>
-    public LegacyBundle LegacyBundle()
-    {
-        byte[] identity = new byte[X25519.KeySize];
-        if (!KeyConversion.TryEd25519PublicKeyToCurve25519(Identity.PublicKey, identity))
-            throw new InvalidOperationException("The identity key has no Curve25519 form.");
-        byte[] signature = new byte[LegacySignedPreKey.SignatureSize];
-        LegacySignedPreKey.Sign(Identity, _signedPreKey.PublicKey, signature);
-        return new LegacyBundle(identity, _signedPreKey.Id, _signedPreKey.PublicKey, signature, [_preKey.ToPublic()]);
-    }
+    public LegacyBundle LegacyBundle() => LegacySignedPreKey.CreateBundle(Identity, _signedPreKey, [_preKey.ToPublic()]);
 
     /// <inheritdoc />
     public SignedPreKey? GetSignedPreKey(uint id) => id == _signedPreKey.Id ? _signedPreKey : null;

@@ -19,16 +19,8 @@ public sealed partial class SessionManager
     /// The legacy OMEMO 0.3 bundle of this device: the same identity (Curve25519 form), signed pre-key and pre-keys as
     /// <see cref="GetBundle"/>, with the signed pre-key signed over its 0x05-prefixed form (see <see cref="LegacySignedPreKey"/>).
     /// </summary>
-    public LegacyBundle GetLegacyBundle()
-    {
-        byte[] identity = new byte[X25519.KeySize];
-        if (!KeyConversion.TryEd25519PublicKeyToCurve25519(_identity.PublicKey, identity))
-            throw new InvalidOperationException("The identity key has no Curve25519 form.");
-        byte[] signature = new byte[LegacySignedPreKey.SignatureSize];
-        LegacySignedPreKey.Sign(_identity, _signedPreKey.PublicKey, signature);
-        return new LegacyBundle(identity, _signedPreKey.Id, _signedPreKey.PublicKey, signature,
-            [.. _preKeyPublics.Select(p => new X3dh.PreKeyPublic(p.Key, p.Value))]);
-    }
+    public LegacyBundle GetLegacyBundle() =>
+        LegacySignedPreKey.CreateBundle(_identity, _signedPreKey, [.. _preKeyPublics.Select(p => new X3dh.PreKeyPublic(p.Key, p.Value))]);
 
     private async Task PublishLegacyBundleCoreAsync(CancellationToken cancellationToken)
     {

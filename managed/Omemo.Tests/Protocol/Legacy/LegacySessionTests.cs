@@ -15,14 +15,8 @@ namespace Omemo.Tests.Protocol.Legacy;
 /// </summary>
 public sealed class LegacySessionTests
 {
-    internal static LegacyBundle LegacyBundleOf(TestDevice d)
-    {
-        byte[] ik = new byte[32];
-        Assert.True(KeyConversion.TryEd25519PublicKeyToCurve25519(d.Identity.PublicKey, ik));
-        byte[] sig = new byte[64];
-        LegacySignedPreKey.Sign(d.Identity, d.SignedPreKey.PublicKey, sig);
-        return new LegacyBundle(ik, d.SignedPreKey.Id, d.SignedPreKey.PublicKey, sig, [.. d.Keys.PreKeys.Values.Select(p => p.ToPublic())]);
-    }
+    internal static LegacyBundle LegacyBundleOf(TestDevice d) =>
+        LegacySignedPreKey.CreateBundle(d.Identity, d.SignedPreKey, [.. d.Keys.PreKeys.Values.Select(p => p.ToPublic())]);
 
     private static (LegacySession A, LegacySession B) Establish(TestDevice alice, TestDevice bob)
     {

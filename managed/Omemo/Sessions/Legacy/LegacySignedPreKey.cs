@@ -1,6 +1,8 @@
 using Omemo.Crypto;
 using Omemo.Wire.Legacy;
+using Omemo.Errors;
 using Omemo.X3dh;
+using Omemo.Xml.Legacy;
 
 namespace Omemo.Sessions.Legacy;
 
@@ -31,6 +33,28 @@ public static class LegacySignedPreKey
         identity.Sign(message, signature);
         // s < 2^253, so the top bit is free: it carries the sign of the Ed25519 identity key (public information).
         signature[63] |= (byte)(identity.PublicKey[31] & 0x80);
+    }
+
+    /// <summary>
+    /// The legacy bundle of a device: <paramref name="identity"/> in Curve25519 form and the signed pre-key signed with
+    /// <see cref="Sign"/> (the same keys serve OMEMO 2's <see cref="Bundle"/>).
+    /// </summary>
+    /// <param name="identity">The identity key pair.</param>
+    /// <param name="signedPreKey">The signed pre-key (its public part is used).</param>
+    /// <param name="preKeys">The one-time pre-keys to publish.</param>
+    /// <returns>The bundle.</returns>
+    /// <exception cref="InvalidKeyException">The identity key has no Curve25519 form.</exception>
+    public static LegacyBundle CreateBundle(IdentityKeyPair identity, SignedPreKey signedPreKey, IReadOnlyList<PreKeyPublic> preKeys)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(signedPreKey);
+        ArgumentNullException.ThrowIfNull(preKeys);
+        byte[] curve = new byte[X25519.KeySize];
+        if (!KeyConversion.TryEd25519PublicKeyToCurve25519(identity.PublicKey, curve))
+            throw new InvalidKeyException("The identity key has no Curve25519 form.");
+        byte[] signature = new byte[SignatureSize];
+        Sign(identity, signedPreKey.PublicKey, signature);
+        return new LegacyBundle(curve, signedPreKey.Id, signedPreKey.PublicKey, signature, preKeys);
     }
 
     /// <summary>Verifies a legacy signed pre-key signature as libsignal does.</summary>
