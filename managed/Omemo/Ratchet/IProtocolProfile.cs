@@ -52,7 +52,7 @@ internal interface IProtocolProfile
     /// <summary>Parses a framed ratchet message (bounded, every field checked); malformed input is a <see cref="Errors.MalformedMessageException"/>.</summary>
     static abstract RatchetMessage Parse(ReadOnlySpan<byte> message);
 
-    // ---- span framing for the batch path (byte-identical to Seal / WrapKeyExchange; the tests compare them) ----
+    // ---- span framing (the batch path, and WrapKeyExchange); Seal builds the same bytes with the generated protobuf classes, and the tests compare the two ----
 
     /// <summary>Size of the (truncated) MAC on the wire.</summary>
     static abstract int MacSize { get; }

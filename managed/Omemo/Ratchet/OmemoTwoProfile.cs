@@ -57,9 +57,13 @@ internal readonly struct OmemoTwoProfile : IProtocolProfile
 
     public static RatchetMessage Parse(ReadOnlySpan<byte> message) => FromAuthenticated(OmemoAuthenticatedMessage.Parse(message));
 
-    public static byte[] WrapKeyExchange(in KeyExchangeFields fields, byte[] message) =>
-        new OmemoKeyExchange(fields.PreKeyId, fields.SignedPreKeyId, fields.IdentityKey, fields.EphemeralKey,
-            OmemoAuthenticatedMessage.Parse(message)).ToByteArray();
+    // Written straight around the sealed bytes rather than parsing them back into a generated message first.
+    public static byte[] WrapKeyExchange(in KeyExchangeFields fields, byte[] message)
+    {
+        byte[] result = new byte[WireWriter.KeyExchangeSize(fields.PreKeyId, fields.SignedPreKeyId, message.Length)];
+        WriteKeyExchange(result, fields, message);
+        return result;
+    }
 
     public static (KeyExchangeFields Fields, RatchetMessage Message) ParseKeyExchange(ReadOnlySpan<byte> keyExchange)
     {

@@ -70,8 +70,12 @@ internal readonly struct LegacyProfile : IProtocolProfile
         return new RatchetMessage(m.Counter, m.PreviousCounter, m.RatchetKey, m.Ciphertext, m.AuthenticatedBytes.ToArray(), m.Mac.ToArray());
     }
 
-    public static byte[] WrapKeyExchange(in KeyExchangeFields fields, byte[] message) =>
-        new LegacyPreKeyWhisperMessage(fields.PreKeyId, fields.SignedPreKeyId, fields.IdentityKey, fields.EphemeralKey, message).ToByteArray();
+    public static byte[] WrapKeyExchange(in KeyExchangeFields fields, byte[] message)
+    {
+        byte[] result = new byte[LegacyWireWriter.PreKeyWhisperMessageSize(fields.PreKeyId, fields.SignedPreKeyId, message.Length)];
+        WriteKeyExchange(result, fields, message);
+        return result;
+    }
 
     public static (KeyExchangeFields Fields, RatchetMessage Message) ParseKeyExchange(ReadOnlySpan<byte> keyExchange)
     {
